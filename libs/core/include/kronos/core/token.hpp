@@ -82,8 +82,14 @@ private:
 };
 
 namespace revocation {
+// Rejects one token (by `jti`) in every service until it expires.
 void revoke_token(Redis& redis, const std::string& jti, std::int64_t expires_at);
+// Rejects every token of the user issued before `before` (unix seconds, rounded up so a
+// token issued earlier in the same second is caught too).
 void revoke_user_tokens(Redis& redis, const std::string& user_id, std::int64_t before);
+// The `iat` to give a new token of the user: now, or the user's revocation time when that is
+// later (it is at most one second ahead), so a token issued right after a revocation works.
+std::int64_t issue_time(Redis& redis, const std::string& user_id, std::int64_t now);
 }  // namespace revocation
 
 }  // namespace kronos::core
