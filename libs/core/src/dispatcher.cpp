@@ -237,7 +237,7 @@ void Dispatcher::finish(Request& request, Response& response, double seconds,
                                {"method", request.method},
                                {"route", route},
                                {"status", response.status},
-                               {"duration_ms", std::round(seconds * 1e6) / 1e3},
+                               {"duration_us", static_cast<std::int64_t>(std::llround(seconds * 1e6))},
                                {"client", request.client_address}};
     if (request.principal) {
         fields["user_id"] = request.principal->id;
