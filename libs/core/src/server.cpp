@@ -76,6 +76,9 @@ private:
         idle_ = true;
         parser_.emplace();
         parser_->header_limit(kHeaderLimit);
+        // Beast checks Content-Length against the body limit while reading the header, so the
+        // limit stays open until on_header() sets the route's own.
+        parser_->body_limit(boost::none);
         stream_.expires_after(state_.options.keepalive_timeout);
         http::async_read_header(
             stream_, buffer_, *parser_,
