@@ -17,6 +17,7 @@
 #   KRONOS_AUTH_PORT     auth service port on 127.0.0.1 [8001]
 #   KRONOS_LEAVE_PORT    leave service port on 127.0.0.1 [8002]
 #   KRONOS_EXPENSE_PORT  expense service port on 127.0.0.1 [8003]
+#   KRONOS_LOGIN_RATE    login attempts per client address, as nginx writes a rate [10r/m]
 #
 # Result:
 #   STATE_DIR/nginx/         nginx.conf, conf.d, snippets, proxy_params, modsecurity,
@@ -212,6 +213,9 @@ upstream kronos_expense {
     keepalive 128;
 }
 
+# Login attempts per client address (snippets/login_rate_limit.conf explains the key).
+limit_req_zone \$kronos_login_limit_key zone=login:10m rate=$LOGIN_RATE;
+
 access_log "$STATE/logs/nginx-access.log" kronos_json;
 
 client_body_temp_path "$TMP_ROOT/client_body";
@@ -252,6 +256,9 @@ EOF
 
 main() {
     [[ $# -eq 1 && -n "$1" ]] || usage
+    LOGIN_RATE="${KRONOS_LOGIN_RATE:-10r/m}"
+    [[ "$LOGIN_RATE" =~ ^[1-9][0-9]*r/[sm]$ ]] ||
+        die "KRONOS_LOGIN_RATE must look like 10r/m or 100r/s, got '$LOGIN_RATE'"
 
     command -v nginx >/dev/null || die "nginx is not installed; install the Debian packages nginx and libnginx-mod-http-modsecurity"
     command -v openssl >/dev/null || die "openssl is not installed; install the Debian package openssl"
