@@ -33,7 +33,7 @@ EXPENSE = "/api/v1/expense"
 SERVICES = {"auth": AUTH, "leave": LEAVE, "expense": EXPENSE}
 
 REQUEST_TIMEOUT_S = 10.0
-EMAIL_DOMAIN = "e2e.northwind-robotics.example"
+EMAIL_DOMAIN = "e2e.larkspur-robotics.example"
 RUN_ID = uuid.uuid4().hex[:8]
 
 # Re-login this long before the access token expires, so a long run never sends a stale token.

@@ -17,7 +17,7 @@ TEST(EmailShape, TableOfCases) {
     };
     const Case cases[] = {
         {"ann@example.com", true},
-        {"ann.lee+hr@mail.northwind-robotics.example", true},
+        {"ann.lee+hr@mail.larkspur-robotics.example", true},
         {"o'brien@example.com", true},
         {"a@b.co", true},
         {"", false},
