@@ -35,7 +35,8 @@ def authed_routes(user: User, admin_token: str) -> dict:
     ("GET", f"{EXPENSE}/reports/claims.csv"),
 ])
 def test_protected_route_without_token_unauthorized(api: Api, method: str, path: str) -> None:
-    problem(api.request(method, path, json={}), 401)
+    # Only POST carries a body: CRS rule 920170 blocks a GET with one.
+    problem(api.request(method, path, json={} if method == "POST" else None), 401)
 
 
 @pytest.mark.parametrize("service", ["auth", "leave", "expense"])

@@ -579,7 +579,8 @@ def test_list_requests_all_scope_by_non_hr_forbidden(api: Api, make_user, caller
 
 def test_list_requests_unknown_scope_invalid(api: Api, reader: User) -> None:
     resp = api.get(f"{LEAVE}/requests", token=reader.token, params={"scope": "everyone"})
-    assert_field_error(resp, "scope")
+    # A query parameter that is not one of its values makes the request malformed: 400.
+    assert_field_error(resp, "scope", status=400)
 
 
 def test_get_calendar_team_scope_by_manager(api: Api, team) -> None:

@@ -172,6 +172,11 @@ core::Response reimburse_claim(Context& context, core::Request& request) {
         if (!caller.is_hr_or_admin()) {
             throw core::ApiError::forbidden("Only hr and admin may mark a claim reimbursed.");
         }
+        // Paying out is a second pair of eyes on the claim, so nobody reimburses their own.
+        if (claim.user_id == caller.id) {
+            throw core::ApiError::forbidden(
+                "Nobody may reimburse their own claim; another hr or admin user must do it.");
+        }
         check_if_match(request, claim.version);
         const std::string status = next_status(claim, domain::ClaimAction::reimburse);
 

@@ -30,8 +30,8 @@ void check_balance_access(Database& db, const core::Principal& caller, const std
         return core::is_manager_of(tx, caller.id, user_id);
     });
     if (!allowed) {
-        throw core::ApiError::forbidden(
-            "Only the user, their manager, HR and admins may see these balances.");
+        // 404, as for any resource the caller may not see: it does not reveal that the user exists.
+        throw core::ApiError::not_found("No balances for user " + user_id + " are visible to you.");
     }
 }
 
