@@ -41,6 +41,13 @@ cleanup_test_stack() {
     exit "$status"
 }
 
+# The Compose file, Kubernetes manifests and OpenAPI files are checked without a stack.
+run_deploy_checks() {
+    info "checking the deployment files (pytest tests/deploy)"
+    (cd "$KRONOS_REPO" && /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/deploy) ||
+        die "deployment checks failed; the test names above say which file and rule"
+}
+
 cmd_test() {
     # Arguments after `--` go to pytest, e.g. ./kronos test -- -k gateway
     if (($# > 0)); then
@@ -51,6 +58,7 @@ cmd_test() {
     ensure_packages
     build_services
     run_unit_tests
+    run_deploy_checks
     check_service_binaries
 
     local state
