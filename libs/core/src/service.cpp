@@ -88,7 +88,7 @@ int Service::run() {
                 {.authenticated = false});
 
     router_.add("GET", prefix() + "/ready",
-                [this, service](Request&) {
+                [this, service](Request& request) {
                     boost::json::object checks;
                     bool ready = true;
                     const bool database_up = database_->ping();
@@ -116,18 +116,20 @@ int Service::run() {
                         checks[name] = problem.empty() ? "ok" : problem;
                         ready = ready && problem.empty();
                     }
-                    boost::json::object body{{"status", ready ? "ready" : "not ready"},
-                                             {"service", service},
-                                             {"checks", checks}};
                     if (!ready) {
-                        body["type"] = "/problems/not-ready";
-                        body["title"] = "Service unavailable";
-                        body["status"] = 503;
-                        body["detail"] = "A dependency is not ready; see checks.";
+                        boost::json::object problem{
+                            {"type", "/problems/not-ready"},
+                            {"title", "Service unavailable"},
+                            {"status", 503},
+                            {"detail", "A dependency is not ready; see checks."},
+                            {"request_id", request.request_id},
+                            {"service", service},
+                            {"checks", checks}};
                         return Response::raw(503, "application/problem+json",
-                                             boost::json::serialize(body));
+                                             boost::json::serialize(problem));
                     }
-                    return Response::json(200, body);
+                    return Response::json(
+                        200, {{"status", "ready"}, {"service", service}, {"checks", checks}});
                 },
                 {.authenticated = false});
 

@@ -15,7 +15,8 @@ namespace kronos::leave::http {
 namespace {
 
 // Allows the caller's own balances, anyone's for HR and admins, and a manager's reports'.
-// Others get 403, and HR and admins get 404 for a user missing from the directory.
+// Others get 404, as for anything they may not see; HR and admins get 404 for a user missing from
+// the directory.
 void check_balance_access(Database& db, const core::Principal& caller, const std::string& user_id) {
     if (user_id == caller.id) {
         return;
