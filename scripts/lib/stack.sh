@@ -31,7 +31,7 @@ take_lock() {
 
 check_ports_free() {
     local name port busy=()
-    for name in HTTP_PORT HTTPS_PORT AUTH_PORT LEAVE_PORT EXPENSE_PORT PG_PORT REDIS_PORT; do
+    for name in HTTP_PORT HTTPS_PORT "${SERVICE_PORT_VARIABLES[@]}" PG_PORT REDIS_PORT; do
         port="${!name}"
         if [[ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]]; then
             busy+=("$port (KRONOS_$name)")
@@ -320,8 +320,11 @@ cmd_logs() {
     case "$target" in
         "") files=("$LOGS"/*.log) ;;
         nginx) files=("$LOGS"/nginx*.log) ;;
-        postgres | redis | auth | leave | expense | supervisord | bootstrap | migrations) files=("$LOGS/$target.log") ;;
-        *) die "unknown component '$target'; use one of: ${KRONOS_PROGRAMS[*]} supervisord bootstrap migrations" ;;
+        postgres | redis | supervisord | bootstrap | migrations) files=("$LOGS/$target.log") ;;
+        *)
+            [[ -n "${KRONOS_DEFAULT_PORTS[$target]:-}" ]] || die "unknown component '$target'; use one of: ${KRONOS_PROGRAMS[*]} supervisord bootstrap migrations"
+            files=("$LOGS/$target.log")
+            ;;
     esac
     shopt -u nullglob
     local file existing=()
@@ -330,14 +333,18 @@ cmd_logs() {
     done
     ((${#existing[@]} > 0)) || die "no log file for '${target:-any component}' in $LOGS yet"
 
-    # The same filter as the runbook's: grep -i "error\|exception\|critical".
+    # The same filter as the runbook's: grep -i "error\|exception\|critical", except that a
+    # service's JSON line at debug or info level is not an error even when a field is named
+    # "errors" (an import that reports "errors":0, say).
+    local not_error_level='"level":"(debug|info)"'
     local -a tail_args=(-n 100)
     [[ -n "$follow" ]] && tail_args+=(-F)
     if [[ -n "$errors" ]]; then
         if [[ -n "$follow" ]]; then
-            tail "${tail_args[@]}" "${existing[@]}" | grep --line-buffered -iE 'error|exception|critical|==> '
+            tail "${tail_args[@]}" "${existing[@]}" | grep --line-buffered -iE 'error|exception|critical|==> ' |
+                grep --line-buffered -vE "$not_error_level"
         else
-            grep -iHE 'error|exception|critical' "${existing[@]}" || true
+            grep -iHE 'error|exception|critical' "${existing[@]}" | grep -vE "$not_error_level" || true
         fi
     else
         tail "${tail_args[@]}" "${existing[@]}"
@@ -373,6 +380,13 @@ remove_state() {
         die "$STATE does not look like a Kronos state folder (no stack.env); not deleting it"
     if [[ -L "$PG_LINK" && "$(readlink "$PG_LINK")" == "$PG_SHARED_PARENT/$STATE_HASH" ]]; then
         rm -rf "${PG_SHARED_PARENT:?}/${STATE_HASH:?}"
+    fi
+    # nginx/native-setup.sh moves nginx's temporary files there too when www-data cannot reach
+    # the state folder.
+    local nginx_tmp
+    nginx_tmp="$(readlink "$STATE/nginx/tmp" 2>/dev/null || true)"
+    if [[ "$nginx_tmp" == "$PG_SHARED_PARENT"/nginx-* ]]; then
+        rm -rf "${nginx_tmp:?}"
     fi
     rm -rf "/tmp/kronos-${STATE_HASH:?}"
     rm -rf "${STATE:?}"

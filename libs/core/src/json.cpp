@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
+#include <boost/json/stream_parser.hpp>
 #include <cctype>
 #include <charconv>
 
@@ -33,6 +34,20 @@ bool has_control_characters(std::string_view text) {
     });
 }
 
+// "line L, column C" of the byte at `offset`, both counted from 1.
+std::string describe_position(std::string_view text, std::size_t offset) {
+    offset = std::min(offset, text.size());
+    std::size_t line = 1;
+    std::size_t line_start = 0;
+    for (std::size_t i = 0; i < offset; ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            line_start = i + 1;
+        }
+    }
+    return "line " + std::to_string(line) + ", column " + std::to_string(offset - line_start + 1);
+}
+
 }  // namespace
 
 boost::json::object parse_json_body(const Request& request) {
@@ -42,12 +57,22 @@ boost::json::object parse_json_body(const Request& request) {
     }
     boost::json::parse_options options;
     options.max_depth = 32;
+    // A stream parser reports how many bytes it accepted, which locates the error for the client.
+    boost::json::stream_parser parser({}, options);
     boost::system::error_code error;
-    boost::json::value value = boost::json::parse(request.body, error, {}, options);
+    const std::size_t consumed = parser.write_some(request.body, error);
+    if (!error && consumed < request.body.size()) {
+        error = boost::json::error::extra_data;
+    }
+    if (!error) {
+        parser.finish(error);
+    }
     if (error) {
-        throw ApiError::invalid("The body is not valid JSON: " + error.message() + ".")
+        throw ApiError::invalid("The body is not valid JSON: " + error.message() + " at " +
+                                describe_position(request.body, consumed) + ".")
             .with_type("malformed-json");
     }
+    boost::json::value value = parser.release();
     if (!value.is_object()) {
         throw ApiError::invalid("The body must be a JSON object.").with_type("malformed-json");
     }

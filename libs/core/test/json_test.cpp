@@ -31,6 +31,22 @@ TEST(JsonBody, MalformedJsonIs400) {
     EXPECT_EQ(error.type_slug(), "malformed-json");
 }
 
+TEST(JsonBody, MalformedJsonDetailNamesPosition) {
+    auto error = error_of([] { parse_json_body(json_request("{\n  \"a\": tru }")); });
+    EXPECT_NE(error.detail().find("line 2"), std::string::npos) << error.detail();
+}
+
+TEST(JsonBody, IncompleteJsonIs400) {
+    auto error = error_of([] { parse_json_body(json_request("{\"email\":")); });
+    EXPECT_EQ(error.status(), 400u);
+    EXPECT_NE(error.detail().find("column 10"), std::string::npos) << error.detail();
+}
+
+TEST(JsonBody, TrailingDataIsRejected) {
+    auto error = error_of([] { parse_json_body(json_request("{} {}")); });
+    EXPECT_EQ(error.status(), 400u);
+}
+
 TEST(JsonBody, TrailingCommaIsRejected) {
     auto error = error_of([] { parse_json_body(json_request("{\"a\": 1,}")); });
     EXPECT_EQ(error.status(), 400u);
