@@ -76,8 +76,7 @@ std::int64_t integer(const std::string& name, std::int64_t fallback, std::int64_
     }
     std::int64_t value = 0;
     auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
-    if (error != std::errc() || end != text->data() + text->size() || value < min ||
-        value > max) {
+    if (error != std::errc() || end != text->data() + text->size() || value < min || value > max) {
         throw ConfigError(name + " must be a whole number from " + std::to_string(min) + " to " +
                           std::to_string(max) + ", got '" + *text + "'.");
     }

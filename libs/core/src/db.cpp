@@ -9,7 +9,7 @@ namespace kronos::core {
 
 // A borrowed connection, returned to the pool on destruction unless discarded.
 class Database::Lease {
-public:
+  public:
     Lease(Database& owner, std::unique_ptr<pqxx::connection> connection)
         : owner_(&owner), connection_(std::move(connection)) {}
     Lease(Lease&& other) noexcept
@@ -31,7 +31,7 @@ public:
         owner_->release(nullptr);
     }
 
-private:
+  private:
     Database* owner_;
     std::unique_ptr<pqxx::connection> connection_;
 };
@@ -125,8 +125,9 @@ void Database::run_transaction(std::string_view name,
             throw;
         } catch (const pqxx::in_doubt_error& error) {
             lease.discard();
-            throw ApiError::unavailable("The database connection was lost during commit; check "
-                                        "whether the change was saved before retrying.")
+            throw ApiError::unavailable(
+                "The database connection was lost during commit; check "
+                "whether the change was saved before retrying.")
                 .with_log_detail(std::string(name) + ": commit in doubt: " + error.what());
         } catch (const pqxx::broken_connection& error) {
             lease.discard();
@@ -219,12 +220,22 @@ void Database::wait_until_reachable(const std::function<bool()>& stop) {
 }
 
 namespace {
-bool has_state(const pqxx::sql_error& error, const char* state) { return error.sqlstate() == state; }
+bool has_state(const pqxx::sql_error& error, const char* state) {
+    return error.sqlstate() == state;
+}
 }  // namespace
 
-bool is_unique_violation(const pqxx::sql_error& error) { return has_state(error, "23505"); }
-bool is_exclusion_violation(const pqxx::sql_error& error) { return has_state(error, "23P01"); }
-bool is_foreign_key_violation(const pqxx::sql_error& error) { return has_state(error, "23503"); }
-bool is_check_violation(const pqxx::sql_error& error) { return has_state(error, "23514"); }
+bool is_unique_violation(const pqxx::sql_error& error) {
+    return has_state(error, "23505");
+}
+bool is_exclusion_violation(const pqxx::sql_error& error) {
+    return has_state(error, "23P01");
+}
+bool is_foreign_key_violation(const pqxx::sql_error& error) {
+    return has_state(error, "23503");
+}
+bool is_check_violation(const pqxx::sql_error& error) {
+    return has_state(error, "23514");
+}
 
 }  // namespace kronos::core

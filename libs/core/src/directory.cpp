@@ -28,8 +28,7 @@ constexpr const char* kFindEntry =
     "SELECT user_id::text, email, name, role, manager_id::text, status "
     "FROM directory WHERE user_id = $1";
 
-constexpr const char* kIsManager =
-    "SELECT 1 FROM directory WHERE user_id = $1 AND manager_id = $2";
+constexpr const char* kIsManager = "SELECT 1 FROM directory WHERE user_id = $1 AND manager_id = $2";
 
 std::optional<std::string> field_of(const RedisReply& fields, std::string_view name) {
     for (std::size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
@@ -72,9 +71,13 @@ void sleep_unless_stopped(const std::stop_token& stop, std::chrono::milliseconds
 }  // namespace
 
 void publish_directory_entry(Redis& redis, const DirectoryEntry& entry) {
-    redis.command({"XADD", kDirectoryStream, "MAXLEN", "~", "1000000", "*", "type", "user", "id",
-                   entry.user_id, "email", entry.email, "name", entry.name, "role", entry.role,
-                   "manager_id", entry.manager_id.value_or(""), "status", entry.status});
+    redis.command({"XADD",        kDirectoryStream, "MAXLEN",
+                   "~",           "1000000",        "*",
+                   "type",        "user",           "id",
+                   entry.user_id, "email",          entry.email,
+                   "name",        entry.name,       "role",
+                   entry.role,    "manager_id",     entry.manager_id.value_or(""),
+                   "status",      entry.status});
 }
 
 void run_directory_consumer(Database& db, Redis& redis, std::stop_token stop) {
@@ -90,8 +93,8 @@ void run_directory_consumer(Database& db, Redis& redis, std::stop_token stop) {
                 connection = redis.dedicated(std::chrono::milliseconds(3000));
             }
             // Blocks for at most one second so a stop request is seen promptly.
-            auto reply = connection->command({"XREAD", "COUNT", "500", "BLOCK", "1000", "STREAMS",
-                                              kDirectoryStream, last_id});
+            auto reply = connection->command(
+                {"XREAD", "COUNT", "500", "BLOCK", "1000", "STREAMS", kDirectoryStream, last_id});
             if (reply.type == RedisReply::Type::error) {
                 throw std::runtime_error("XREAD failed: " + reply.text);
             }
@@ -134,8 +137,11 @@ std::optional<DirectoryEntry> find_directory_entry(pqxx::work& tx, const std::st
         return std::nullopt;
     }
     const auto& row = rows[0];
-    DirectoryEntry entry{row[0].as<std::string>(), row[1].as<std::string>(),
-                         row[2].as<std::string>(), row[3].as<std::string>(), std::nullopt,
+    DirectoryEntry entry{row[0].as<std::string>(),
+                         row[1].as<std::string>(),
+                         row[2].as<std::string>(),
+                         row[3].as<std::string>(),
+                         std::nullopt,
                          row[5].as<std::string>()};
     if (!row[4].is_null()) {
         entry.manager_id = row[4].as<std::string>();

@@ -86,8 +86,8 @@ void parse_target(Request& request) {
         throw ApiError::invalid("The request target must be an absolute path.");
     }
     // A `..` segment never names a resource; refusing it keeps paths canonical.
-    if (request.path.find("/../") != std::string::npos ||
-        request.path.ends_with("/..") || request.path.find('\0') != std::string::npos) {
+    if (request.path.find("/../") != std::string::npos || request.path.ends_with("/..") ||
+        request.path.find('\0') != std::string::npos) {
         throw ApiError::not_found("No resource at this path.");
     }
     request.query.clear();
@@ -174,9 +174,9 @@ Response Dispatcher::dispatch(Request& request) const {
     }
     request.route = match.route->pattern;
     if (request.body.size() > match.route->options.max_body) {
-        throw ApiError(ErrorKind::too_large,
-                       "The body is larger than this route accepts (" +
-                           std::to_string(match.route->options.max_body) + " bytes).");
+        throw ApiError(ErrorKind::too_large, "The body is larger than this route accepts (" +
+                                                 std::to_string(match.route->options.max_body) +
+                                                 " bytes).");
     }
     if (match.route->options.authenticated) {
         auto token = bearer_token(request);
@@ -233,12 +233,13 @@ void Dispatcher::finish(Request& request, Response& response, double seconds,
     if (!log::enabled(level)) {
         return;
     }
-    boost::json::object fields{{"request_id", request.request_id},
-                               {"method", request.method},
-                               {"route", route},
-                               {"status", response.status},
-                               {"duration_us", static_cast<std::int64_t>(std::llround(seconds * 1e6))},
-                               {"client", request.client_address}};
+    boost::json::object fields{
+        {"request_id", request.request_id},
+        {"method", request.method},
+        {"route", route},
+        {"status", response.status},
+        {"duration_us", static_cast<std::int64_t>(std::llround(seconds * 1e6))},
+        {"client", request.client_address}};
     if (request.principal) {
         fields["user_id"] = request.principal->id;
     }

@@ -15,7 +15,7 @@
 namespace kronos::core {
 
 class Dispatcher {
-public:
+  public:
     Dispatcher(std::string service, const Router& router, const TokenVerifier* verifier,
                Metrics& metrics);
 
@@ -28,7 +28,7 @@ public:
     // The response for a request rejected before dispatch (413, 400), logged like any other.
     Response reject(Request& request, const ApiError& error) const;
 
-private:
+  private:
     Response dispatch(Request& request) const;
     Response problem(const Request& request, const ApiError& error) const;
     void finish(Request& request, Response& response, double seconds,

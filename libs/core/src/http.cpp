@@ -73,7 +73,9 @@ Response Response::json(unsigned status, const boost::json::value& value) {
     return Response{status, "application/json; charset=utf-8", boost::json::serialize(value), {}};
 }
 
-Response Response::no_content() { return Response{204, "", "", {}}; }
+Response Response::no_content() {
+    return Response{204, "", "", {}};
+}
 
 Response Response::raw(unsigned status, std::string content_type, std::string body) {
     return Response{status, std::move(content_type), std::move(body), {}};

@@ -103,10 +103,10 @@ std::optional<std::string> Fields::string(std::string_view key, bool required, S
     std::string text = trim(value->as_string());
     const auto length = utf8_length(text);
     if (length < rule.min_length) {
-        fail(std::string(key), rule.min_length <= 1
-                                   ? std::string("must not be empty")
-                                   : "must be at least " + std::to_string(rule.min_length) +
-                                         " characters");
+        fail(std::string(key),
+             rule.min_length <= 1
+                 ? std::string("must not be empty")
+                 : "must be at least " + std::to_string(rule.min_length) + " characters");
         return std::nullopt;
     }
     if (length > rule.max_length) {
@@ -191,8 +191,8 @@ std::optional<std::int64_t> Fields::integer(std::string_view key, bool required,
         return std::nullopt;
     }
     if (number < min || number > max) {
-        fail(std::string(key), "must be between " + std::to_string(min) + " and " +
-                                   std::to_string(max));
+        fail(std::string(key),
+             "must be between " + std::to_string(min) + " and " + std::to_string(max));
         return std::nullopt;
     }
     return number;

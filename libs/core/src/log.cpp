@@ -18,10 +18,14 @@ Level minimum_level = Level::info;
 
 const char* level_name(Level level) {
     switch (level) {
-        case Level::debug: return "debug";
-        case Level::info: return "info";
-        case Level::warn: return "warn";
-        case Level::error: return "error";
+        case Level::debug:
+            return "debug";
+        case Level::info:
+            return "info";
+        case Level::warn:
+            return "warn";
+        case Level::error:
+            return "error";
     }
     return "info";
 }
@@ -34,9 +38,9 @@ std::string timestamp() {
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                  utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                  utc.tm_sec, static_cast<int>(millis));
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                  static_cast<int>(millis));
     return buffer;
 }
 
@@ -57,7 +61,9 @@ Level parse_level(std::string_view text) {
                       "'.");
 }
 
-bool enabled(Level level) { return level >= minimum_level; }
+bool enabled(Level level) {
+    return level >= minimum_level;
+}
 
 void write(Level level, std::string_view event, boost::json::object fields) {
     if (!enabled(level)) {

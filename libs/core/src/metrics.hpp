@@ -14,14 +14,14 @@
 namespace kronos::core {
 
 class Metrics {
-public:
+  public:
     void observe(const std::string& route, const std::string& method, unsigned status,
                  double seconds);
     // Gauges supplied by the service at scrape time (for example pool use) are appended by
     // the caller; this renders the request metrics.
     std::string render(const std::string& service) const;
 
-private:
+  private:
     static constexpr std::array<double, 11> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                         0.1,   0.25,   0.5,   1.0,  2.5};
     struct Histogram {

@@ -122,8 +122,8 @@ RedisConnection::RedisConnection(const std::string& url, std::chrono::millisecon
             redisFree(context_);
             context_ = nullptr;
         }
-        throw redis_unavailable("connect to " + address.host + ":" +
-                                std::to_string(address.port) + " failed: " + reason);
+        throw redis_unavailable("connect to " + address.host + ":" + std::to_string(address.port) +
+                                " failed: " + reason);
     }
     redisSetTimeout(context_, to_timeval(timeout));
 
@@ -168,8 +168,8 @@ RedisReply RedisConnection::command(const std::vector<std::string>& args) {
         argv.push_back(arg.data());
         lengths.push_back(arg.size());
     }
-    auto* reply = static_cast<redisReply*>(redisCommandArgv(
-        context_, static_cast<int>(args.size()), argv.data(), lengths.data()));
+    auto* reply = static_cast<redisReply*>(
+        redisCommandArgv(context_, static_cast<int>(args.size()), argv.data(), lengths.data()));
     if (reply == nullptr) {
         broken_ = true;
         throw redis_unavailable(std::string("command failed: ") + context_->errstr);
@@ -179,7 +179,9 @@ RedisReply RedisConnection::command(const std::vector<std::string>& args) {
     return result;
 }
 
-Redis::Redis(Options options) : options_(std::move(options)) { parse_url(options_.url); }
+Redis::Redis(Options options) : options_(std::move(options)) {
+    parse_url(options_.url);
+}
 
 RedisReply Redis::command(const std::vector<std::string>& args) {
     std::unique_ptr<RedisConnection> connection;

@@ -47,7 +47,7 @@ struct HttpServer::State {
 namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
-public:
+  public:
     Session(tcp::socket socket, HttpServer::State& state)
         : stream_(std::move(socket)), state_(state) {
         beast::error_code ignored;
@@ -56,7 +56,8 @@ public:
     }
 
     void start() {
-        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+        asio::dispatch(stream_.get_executor(),
+                       [self = shared_from_this()] { self->read_header(); });
     }
 
     // Called when the server starts draining: an idle connection is closed now; a busy one
@@ -71,7 +72,7 @@ public:
         });
     }
 
-private:
+  private:
     void read_header() {
         idle_ = true;
         parser_.emplace();
@@ -80,11 +81,10 @@ private:
         // limit stays open until on_header() sets the route's own.
         parser_->body_limit(boost::none);
         stream_.expires_after(state_.options.keepalive_timeout);
-        http::async_read_header(
-            stream_, buffer_, *parser_,
-            [self = shared_from_this()](beast::error_code error, std::size_t) {
-                self->on_header(error);
-            });
+        http::async_read_header(stream_, buffer_, *parser_,
+                                [self = shared_from_this()](beast::error_code error, std::size_t) {
+                                    self->on_header(error);
+                                });
     }
 
     void on_header(beast::error_code error) {
@@ -100,9 +100,9 @@ private:
         if (length && *length > limit) {
             request.body.clear();
             auto response = state_.dispatcher.reject(
-                request, ApiError(ErrorKind::too_large,
-                                  "The body is larger than this route accepts (" +
-                                      std::to_string(limit) + " bytes)."));
+                request,
+                ApiError(ErrorKind::too_large, "The body is larger than this route accepts (" +
+                                                   std::to_string(limit) + " bytes)."));
             return write(std::move(response), false);
         }
         parser_->body_limit(limit);
@@ -117,7 +117,8 @@ private:
         if (error == http::error::body_limit) {
             Request request = make_request(parser_->get());
             auto response = state_.dispatcher.reject(
-                request, ApiError(ErrorKind::too_large, "The body is larger than this route accepts."));
+                request,
+                ApiError(ErrorKind::too_large, "The body is larger than this route accepts."));
             return write(std::move(response), false);
         }
         if (error) {
@@ -130,13 +131,14 @@ private:
 
         ++state_.in_flight;
         in_flight_ = true;
-        asio::post(state_.workers, [self = shared_from_this(), request = std::move(request)]() mutable {
-            Response response = self->state_.dispatcher.handle(request);
-            asio::post(self->stream_.get_executor(),
-                       [self, response = std::move(response)]() mutable {
-                           self->write(std::move(response), self->keep_alive_);
-                       });
-        });
+        asio::post(state_.workers,
+                   [self = shared_from_this(), request = std::move(request)]() mutable {
+                       Response response = self->state_.dispatcher.handle(request);
+                       asio::post(self->stream_.get_executor(),
+                                  [self, response = std::move(response)]() mutable {
+                                      self->write(std::move(response), self->keep_alive_);
+                                  });
+                   });
     }
 
     template <class Header>
@@ -172,11 +174,11 @@ private:
         message->prepare_payload();
 
         stream_.expires_after(state_.options.write_timeout);
-        http::async_write(stream_, *message,
-                          [self = shared_from_this(), message, keep](beast::error_code error,
-                                                                     std::size_t) {
-                              self->on_write(error, keep);
-                          });
+        http::async_write(
+            stream_, *message,
+            [self = shared_from_this(), message, keep](beast::error_code error, std::size_t) {
+                self->on_write(error, keep);
+            });
     }
 
     void on_write(beast::error_code error, bool keep) {

@@ -25,7 +25,7 @@ struct ServerOptions {
 };
 
 class HttpServer {
-public:
+  public:
     HttpServer(ServerOptions options, const Dispatcher& dispatcher);
     ~HttpServer();
 
@@ -36,7 +36,7 @@ public:
     // Shared by the acceptor and the sessions; defined in server.cpp.
     struct State;
 
-private:
+  private:
     std::unique_ptr<State> state_;
 };
 

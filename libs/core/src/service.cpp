@@ -17,7 +17,8 @@ namespace {
 Redis::Options redis_options() {
     Redis::Options options;
     options.url = config::secret("REDIS_URL");
-    options.timeout = std::chrono::milliseconds(config::integer("REDIS_TIMEOUT_MS", 1000, 50, 60000));
+    options.timeout =
+        std::chrono::milliseconds(config::integer("REDIS_TIMEOUT_MS", 1000, 50, 60000));
     options.pool_size = static_cast<std::size_t>(config::integer("REDIS_POOL_SIZE", 8, 1, 256));
     return options;
 }
@@ -35,8 +36,8 @@ Service::Service(ServiceOptions options) : options_(std::move(options)) {
     Database::Options db;
     db.url = config::secret("DATABASE_URL");
     db.schema = config::optional("DATABASE_SCHEMA", options_.name);
-    if (db.schema.empty() || db.schema.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
-                                 std::string::npos) {
+    if (db.schema.empty() ||
+        db.schema.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
         throw ConfigError("DATABASE_SCHEMA must be lower-case letters, digits or '_', got '" +
                           db.schema + "'.");
     }
@@ -50,8 +51,9 @@ Service::Service(ServiceOptions options) : options_(std::move(options)) {
     if (auto spec = config::optional_secret("AUTH_PUBLIC_KEYS")) {
         keys = TokenVerifier::parse_keys(*spec);
     } else if (options_.name != "auth") {
-        throw ConfigError("AUTH_PUBLIC_KEYS is not set; give auth's public keys as "
-                          "KID:BASE64URL_KEY[,KID:...].");
+        throw ConfigError(
+            "AUTH_PUBLIC_KEYS is not set; give auth's public keys as "
+            "KID:BASE64URL_KEY[,KID:...].");
     }
     verifier_ = std::make_unique<TokenVerifier>(std::move(keys), redis_.get());
 }
@@ -69,11 +71,12 @@ void Service::add_readiness_check(std::string name, std::function<std::string()>
 int Service::run() {
     ServerOptions server;
     server.address = config::optional("BIND_ADDRESS", "127.0.0.1");
-    server.port = static_cast<unsigned short>(
-        config::integer("PORT", options_.default_port, 1, 65535));
+    server.port =
+        static_cast<unsigned short>(config::integer("PORT", options_.default_port, 1, 65535));
     server.io_threads = static_cast<std::size_t>(config::integer("IO_THREADS", 1, 1, 64));
     server.worker_threads = static_cast<std::size_t>(config::integer("WORKER_THREADS", 8, 1, 256));
-    server.read_timeout = std::chrono::seconds(config::integer("REQUEST_TIMEOUT_SECONDS", 30, 1, 600));
+    server.read_timeout =
+        std::chrono::seconds(config::integer("REQUEST_TIMEOUT_SECONDS", 30, 1, 600));
     server.write_timeout = server.read_timeout;
     server.keepalive_timeout =
         std::chrono::seconds(config::integer("KEEPALIVE_TIMEOUT_SECONDS", 75, 1, 3600));
@@ -87,51 +90,50 @@ int Service::run() {
                 },
                 {.authenticated = false});
 
-    router_.add("GET", prefix() + "/ready",
-                [this, service](Request& request) {
-                    boost::json::object checks;
-                    bool ready = true;
-                    const bool database_up = database_->ping();
-                    checks["database"] = database_up ? "ok" : "unreachable";
-                    ready = ready && database_up;
-                    const bool redis_up = redis_->ping();
-                    checks["redis"] = redis_up ? "ok" : "unreachable";
-                    ready = ready && redis_up;
-                    if (database_up) {
-                        auto version = database_->migration_version();
-                        if (version == options_.expected_migration) {
-                            checks["migrations"] = "ok";
-                        } else {
-                            checks["migrations"] = "schema '" + database_->schema() + "' is at " +
-                                                   version.value_or("no revision") + ", needs " +
-                                                   options_.expected_migration +
-                                                   "; run the migrations";
-                            ready = false;
-                        }
-                    } else {
-                        checks["migrations"] = "unknown";
-                    }
-                    for (const auto& [name, check] : readiness_checks_) {
-                        auto problem = check();
-                        checks[name] = problem.empty() ? "ok" : problem;
-                        ready = ready && problem.empty();
-                    }
-                    if (!ready) {
-                        boost::json::object problem{
-                            {"type", "/problems/not-ready"},
-                            {"title", "Service unavailable"},
-                            {"status", 503},
-                            {"detail", "A dependency is not ready; see checks."},
-                            {"request_id", request.request_id},
-                            {"service", service},
-                            {"checks", checks}};
-                        return Response::raw(503, "application/problem+json",
-                                             boost::json::serialize(problem));
-                    }
-                    return Response::json(
-                        200, {{"status", "ready"}, {"service", service}, {"checks", checks}});
-                },
-                {.authenticated = false});
+    router_.add(
+        "GET", prefix() + "/ready",
+        [this, service](Request& request) {
+            boost::json::object checks;
+            bool ready = true;
+            const bool database_up = database_->ping();
+            checks["database"] = database_up ? "ok" : "unreachable";
+            ready = ready && database_up;
+            const bool redis_up = redis_->ping();
+            checks["redis"] = redis_up ? "ok" : "unreachable";
+            ready = ready && redis_up;
+            if (database_up) {
+                auto version = database_->migration_version();
+                if (version == options_.expected_migration) {
+                    checks["migrations"] = "ok";
+                } else {
+                    checks["migrations"] = "schema '" + database_->schema() + "' is at " +
+                                           version.value_or("no revision") + ", needs " +
+                                           options_.expected_migration + "; run the migrations";
+                    ready = false;
+                }
+            } else {
+                checks["migrations"] = "unknown";
+            }
+            for (const auto& [name, check] : readiness_checks_) {
+                auto problem = check();
+                checks[name] = problem.empty() ? "ok" : problem;
+                ready = ready && problem.empty();
+            }
+            if (!ready) {
+                boost::json::object problem{{"type", "/problems/not-ready"},
+                                            {"title", "Service unavailable"},
+                                            {"status", 503},
+                                            {"detail", "A dependency is not ready; see checks."},
+                                            {"request_id", request.request_id},
+                                            {"service", service},
+                                            {"checks", checks}};
+                return Response::raw(503, "application/problem+json",
+                                     boost::json::serialize(problem));
+            }
+            return Response::json(200,
+                                  {{"status", "ready"}, {"service", service}, {"checks", checks}});
+        },
+        {.authenticated = false});
 
     router_.add("GET", "/metrics",
                 [&metrics, service](Request&) {

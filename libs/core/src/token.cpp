@@ -105,12 +105,10 @@ std::pair<std::string, std::string> split_spec(std::string_view spec, const char
 
 std::string base64url_encode(std::string_view bytes) {
     ensure_sodium();
-    std::string out(sodium_base64_encoded_len(bytes.size(),
-                                              sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                    '\0');
-    sodium_bin2base64(out.data(), out.size(),
-                      reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    std::string out(
+        sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                      bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     out.resize(std::strlen(out.c_str()));
     return out;
 }
@@ -175,8 +173,9 @@ TokenSigner TokenSigner::from_spec(std::string_view spec) {
     auto [kid, encoded] = split_spec(spec, "AUTH_SIGNING_KEY");
     auto seed = base64url_decode(encoded);
     if (!seed || seed->size() != crypto_sign_SEEDBYTES) {
-        throw ConfigError("AUTH_SIGNING_KEY must hold a base64url 32-byte Ed25519 seed after "
-                          "the key id.");
+        throw ConfigError(
+            "AUTH_SIGNING_KEY must hold a base64url 32-byte Ed25519 seed after "
+            "the key id.");
     }
     TokenSigner signer;
     signer.kid_ = kid;
@@ -188,15 +187,14 @@ TokenSigner TokenSigner::from_spec(std::string_view spec) {
 
 std::string TokenSigner::sign(const boost::json::object& claims) const {
     boost::json::object header{{"alg", "EdDSA"}, {"typ", "JWT"}, {"kid", kid_}};
-    std::string input =
-        base64url_encode(boost::json::serialize(header)) + "." +
-        base64url_encode(boost::json::serialize(claims));
+    std::string input = base64url_encode(boost::json::serialize(header)) + "." +
+                        base64url_encode(boost::json::serialize(claims));
     unsigned char signature[crypto_sign_BYTES];
     crypto_sign_detached(signature, nullptr, reinterpret_cast<const unsigned char*>(input.data()),
                          input.size(), secret_key_.data());
     return input + "." +
-           base64url_encode(std::string_view(reinterpret_cast<const char*>(signature),
-                                             sizeof signature));
+           base64url_encode(
+               std::string_view(reinterpret_cast<const char*>(signature), sizeof signature));
 }
 
 boost::json::object TokenSigner::jwk() const {
@@ -237,8 +235,7 @@ TokenVerifier::TokenVerifier(std::map<std::string, PublicKey> keys, Redis* redis
     ensure_sodium();
 }
 
-boost::json::object TokenVerifier::verify(std::string_view token,
-                                          std::string_view audience) const {
+boost::json::object TokenVerifier::verify(std::string_view token, std::string_view audience) const {
     auto first = token.find('.');
     auto second = first == std::string_view::npos ? first : token.find('.', first + 1);
     if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) {
@@ -306,7 +303,8 @@ Principal TokenVerifier::verify_access(std::string_view token) const {
     }
 
     if (redis_ != nullptr) {
-        auto reply = redis_->command({"MGET", kRevokedJti + principal.jti, kRevokedUser + principal.id});
+        auto reply =
+            redis_->command({"MGET", kRevokedJti + principal.jti, kRevokedUser + principal.id});
         if (reply.type != RedisReply::Type::array || reply.elements.size() != 2) {
             throw ApiError::unavailable("Token revocation cannot be checked; try again shortly.")
                 .with_log_detail("unexpected MGET reply from Redis: " + reply.text);

@@ -8,7 +8,9 @@ using kronos::core::Router;
 
 namespace {
 
-Response ok(Request&) { return Response::no_content(); }
+Response ok(Request&) {
+    return Response::no_content();
+}
 
 }  // namespace
 

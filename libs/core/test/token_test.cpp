@@ -26,9 +26,9 @@ std::int64_t now() {
 }
 
 boost::json::object claims(std::int64_t issued, std::int64_t expires) {
-    return {{"iss", "kronos-auth"}, {"aud", "kronos"},   {"sub", "u1"},  {"name", "Ann"},
-            {"role", "employee"},   {"jti", "j1"},       {"iat", issued}, {"nbf", issued},
-            {"exp", expires}};
+    return {{"iss", "kronos-auth"}, {"aud", "kronos"},    {"sub", "u1"},
+            {"name", "Ann"},        {"role", "employee"}, {"jti", "j1"},
+            {"iat", issued},        {"nbf", issued},      {"exp", expires}};
 }
 
 TokenVerifier verifier_for(const TokenSigner& signer) {

@@ -22,7 +22,8 @@ std::string base_currency_from_environment() {
     if (!kronos::expense::domain::currency_digits(currency)) {
         throw kronos::core::ConfigError(
             "EXPENSE_BASE_CURRENCY must be a three-letter ISO 4217 code in upper case, such as "
-            "EUR, got '" + currency + "'");
+            "EUR, got '" +
+            currency + "'");
     }
     return currency;
 }

@@ -51,7 +51,9 @@ TEST(IfMatch, MalformedIsInvalid) {
     }
 }
 
-TEST(ETag, QuotesVersion) { EXPECT_EQ(etag_of(5), "\"5\""); }
+TEST(ETag, QuotesVersion) {
+    EXPECT_EQ(etag_of(5), "\"5\"");
+}
 
 }  // namespace
 }  // namespace kronos::expense::http

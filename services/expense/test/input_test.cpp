@@ -1,3 +1,5 @@
+#include "http/input.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -5,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "http/input.hpp"
 #include "kronos/core/errors.hpp"
 
 namespace kronos::expense::http {
@@ -17,7 +18,9 @@ using std::chrono::year;
 
 const core::Date kToday{year{2026}, month{3}, day{2}};
 
-boost::json::object object_of(const char* json) { return boost::json::parse(json).as_object(); }
+boost::json::object object_of(const char* json) {
+    return boost::json::parse(json).as_object();
+}
 
 // The fields a 422 names, or a test failure when the call does not throw one.
 template <class Call>
@@ -41,11 +44,10 @@ bool names(const std::vector<std::string>& fields, const std::string& field) {
 }
 
 TEST(ItemInput, ParsesValidItem) {
-    const auto input = parse_item_input(
-        object_of(R"({"date": "2026-03-01", "category": "meals",
+    const auto input = parse_item_input(object_of(R"({"date": "2026-03-01", "category": "meals",
                       "amount": {"amount": "12.50", "currency": "USD"},
                       "merchant": "Cafe Nord", "description": "team lunch"})"),
-        kToday);
+                                        kToday);
     EXPECT_EQ(core::format_date(input.date), "2026-03-01");
     EXPECT_EQ(input.category, "meals");
     EXPECT_EQ(input.amount.minor, 1250);
@@ -55,10 +57,9 @@ TEST(ItemInput, ParsesValidItem) {
 }
 
 TEST(ItemInput, DescriptionIsOptional) {
-    const auto input = parse_item_input(
-        object_of(R"({"date": "2026-03-02", "category": "travel",
+    const auto input = parse_item_input(object_of(R"({"date": "2026-03-02", "category": "travel",
                       "amount": {"amount": "1200", "currency": "JPY"}, "merchant": "JR"})"),
-        kToday);
+                                        kToday);
     EXPECT_EQ(input.amount.minor, 1200);
     EXPECT_EQ(input.description, "");
 }
@@ -111,8 +112,8 @@ TEST(ItemInput, NamesEveryBadField) {
 }
 
 TEST(RatesInput, ParsesRates) {
-    const auto rates = parse_rates_input(
-        object_of(R"({"rates": {"USD": "0.9213", "JPY": "0.0061"}})"), "EUR");
+    const auto rates =
+        parse_rates_input(object_of(R"({"rates": {"USD": "0.9213", "JPY": "0.0061"}})"), "EUR");
     ASSERT_EQ(rates.size(), 2u);
     const auto usd = std::find_if(rates.begin(), rates.end(),
                                   [](const RateInput& rate) { return rate.currency == "USD"; });
@@ -143,18 +144,16 @@ TEST(RatesInput, RejectsBadRates) {
 }
 
 TEST(CategoryInput, ParsesMoneyStringAndNullLimits) {
-    const auto input = parse_new_category(
-        object_of(R"({"code": "training", "name": "Training",
+    const auto input = parse_new_category(object_of(R"({"code": "training", "name": "Training",
                       "max_per_item": {"amount": "500.00", "currency": "EUR"},
                       "receipt_required_over": "0"})"),
-        "EUR");
+                                          "EUR");
     EXPECT_EQ(input.code, "training");
     EXPECT_EQ(input.max_per_item, 50000);
     EXPECT_EQ(input.receipt_required_over, 0);
 
-    const auto unlimited =
-        parse_new_category(object_of(R"({"code": "misc", "name": "Misc", "max_per_item": null})"),
-                           "EUR");
+    const auto unlimited = parse_new_category(
+        object_of(R"({"code": "misc", "name": "Misc", "max_per_item": null})"), "EUR");
     EXPECT_FALSE(unlimited.max_per_item.has_value());
     EXPECT_FALSE(unlimited.receipt_required_over.has_value());
 }
@@ -210,8 +209,10 @@ TEST(ClaimCursor, RejectsForgedCursors) {
     const std::string cases[] = {
         "not base64!",
         encode_claim_cursor({"2026-03-02T10:11:12.123456Z", "not-a-uuid"}),
-        encode_claim_cursor({"2026-03-02T25:11:12.123456Z", "0b6f1d8e-1f1e-4c59-9a59-2f3e7b1c2d4a"}),
-        encode_claim_cursor({"2026-02-30T10:11:12.123456Z", "0b6f1d8e-1f1e-4c59-9a59-2f3e7b1c2d4a"}),
+        encode_claim_cursor(
+            {"2026-03-02T25:11:12.123456Z", "0b6f1d8e-1f1e-4c59-9a59-2f3e7b1c2d4a"}),
+        encode_claim_cursor(
+            {"2026-02-30T10:11:12.123456Z", "0b6f1d8e-1f1e-4c59-9a59-2f3e7b1c2d4a"}),
         encode_claim_cursor({"'; DROP TABLE claims; --", "0b6f1d8e-1f1e-4c59-9a59-2f3e7b1c2d4a"}),
     };
     for (const auto& text : cases) {

@@ -1,10 +1,10 @@
+#include "http/receipt_content.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include "http/receipt_content.hpp"
 
 namespace kronos::expense::http {
 namespace {
@@ -27,11 +27,11 @@ TEST(ReceiptContent, RejectsOtherContent) {
     const std::string cases[] = {
         ""s,
         "hello, this is text"s,
-        "\x89PNG\r\n"s,          // truncated signature
-        "\x89PNG\n\r\x1a\n"s,    // line endings swapped, as a text-mode transfer does
-        "\xff\xd8"s,             // SOI without a following marker
-        "%PDF"s,                 // header without the dash
-        " %PDF-1.4"s,            // leading space
+        "\x89PNG\r\n"s,        // truncated signature
+        "\x89PNG\n\r\x1a\n"s,  // line endings swapped, as a text-mode transfer does
+        "\xff\xd8"s,           // SOI without a following marker
+        "%PDF"s,               // header without the dash
+        " %PDF-1.4"s,          // leading space
         "GIF89a"s,
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"s,
         "PK\x03\x04"s,

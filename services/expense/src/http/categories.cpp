@@ -1,3 +1,5 @@
+#include "store/categories.hpp"
+
 #include <boost/json/array.hpp>
 
 #include "http/common.hpp"
@@ -6,7 +8,6 @@
 #include "kronos/core/errors.hpp"
 #include "kronos/core/json.hpp"
 #include "store/audit.hpp"
-#include "store/categories.hpp"
 
 namespace kronos::expense::http {
 
@@ -39,9 +40,8 @@ void require_hr_or_admin(const core::Request& request) {
 
 core::Response list_categories(Context& context, core::Request& request) {
     request.user();
-    auto categories = context.db.transact("list_categories", [](pqxx::work& tx) {
-        return store::list_categories(tx);
-    });
+    auto categories = context.db.transact(
+        "list_categories", [](pqxx::work& tx) { return store::list_categories(tx); });
     boost::json::array array;
     for (const auto& category : categories) {
         array.push_back(category_json(category));
@@ -96,8 +96,7 @@ core::Response update_category(Context& context, core::Request& request) {
                     category->max_per_item && !patch.max_per_item ? "max_per_item"
                                                                   : "receipt_required_over",
                     "is stored in " + category->currency + " but the base currency is " +
-                        context.base_currency + "; send both limits in " +
-                        context.base_currency);
+                        context.base_currency + "; send both limits in " + context.base_currency);
             }
             category->currency = context.base_currency;
         }

@@ -35,8 +35,7 @@ void require_draft(const store::ClaimRow& claim) {
     }
 }
 
-void require_approver(pqxx::work& tx, const core::Principal& caller,
-                      const store::ClaimRow& claim) {
+void require_approver(pqxx::work& tx, const core::Principal& caller, const store::ClaimRow& claim) {
     if (claim.user_id == caller.id) {
         throw core::ApiError::forbidden("Nobody may decide on their own claim.");
     }

@@ -1,3 +1,5 @@
+#include "store/claims.hpp"
+
 #include <boost/json/array.hpp>
 
 #include "domain/claim_status.hpp"
@@ -8,7 +10,6 @@
 #include "http/input.hpp"
 #include "kronos/core/errors.hpp"
 #include "kronos/core/json.hpp"
-#include "store/claims.hpp"
 
 namespace kronos::expense::http {
 
@@ -40,8 +41,8 @@ std::optional<std::string> status_filter(const core::Request& request) {
     auto status = request.query_param("status");
     if (status && !domain::parse_claim_status(*status)) {
         throw core::ApiError::invalid(
-                  "Query parameter 'status' must be draft, submitted, approved, rejected or "
-                  "reimbursed.")
+            "Query parameter 'status' must be draft, submitted, approved, rejected or "
+            "reimbursed.")
             .with_field("status", "must be draft, submitted, approved, rejected or reimbursed");
     }
     return status;
@@ -74,15 +75,14 @@ core::Response list_claims(Context& context, core::Request& request) {
         query.after_id = cursor.id;
     }
 
-    auto claims = context.db.transact("list_claims", [&](pqxx::work& tx) {
-        return store::list_claims(tx, query);
-    });
+    auto claims = context.db.transact(
+        "list_claims", [&](pqxx::work& tx) { return store::list_claims(tx, query); });
 
     boost::json::value next_cursor = nullptr;
     if (claims.size() > query.limit) {
         claims.resize(query.limit);
-        next_cursor = boost::json::string(
-            encode_claim_cursor({claims.back().created_key, claims.back().id}));
+        next_cursor =
+            boost::json::string(encode_claim_cursor({claims.back().created_key, claims.back().id}));
     }
     boost::json::array items;
     for (const auto& claim : claims) {

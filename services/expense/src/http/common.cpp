@@ -82,7 +82,7 @@ IfMatch parse_if_match(std::string_view header) {
         auto version = parse_tag(trim(header.substr(0, comma)));
         if (!version) {
             throw core::ApiError::invalid(
-                      "If-Match must be the claim's version as an entity tag, such as \"3\".")
+                "If-Match must be the claim's version as an entity tag, such as \"3\".")
                 .with_field("If-Match", "must be an entity tag such as \"3\"");
         }
         result.versions.push_back(*version);
@@ -106,7 +106,9 @@ void check_if_match(const core::Request& request, int version) {
     }
 }
 
-std::string etag_of(int version) { return "\"" + std::to_string(version) + "\""; }
+std::string etag_of(int version) {
+    return "\"" + std::to_string(version) + "\"";
+}
 
 std::string path_uuid(const core::Request& request, const std::string& name) {
     std::string value = request.param(name);

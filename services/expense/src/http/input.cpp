@@ -32,9 +32,9 @@ std::optional<std::string> nested_string(core::Fields& fields, const boost::json
         return std::nullopt;
     }
     if (!value->is_string()) {
-        fields.fail(parent + "." + key,
-                    key == "amount" ? "must be a decimal string such as \"12.34\""
-                                    : "must be a string");
+        fields.fail(parent + "." + key, key == "amount"
+                                            ? "must be a decimal string such as \"12.34\""
+                                            : "must be a string");
         return std::nullopt;
     }
     return std::string(value->as_string());
@@ -96,8 +96,8 @@ ItemInput parse_item_input(const boost::json::object& body, core::Date today) {
 
     auto date = fields.date("date", true);
     if (date && *date > today) {
-        fields.fail("date", "must not be in the future (today is " + core::format_date(today) +
-                                " UTC)");
+        fields.fail("date",
+                    "must not be in the future (today is " + core::format_date(today) + " UTC)");
     }
     auto category = fields.string("category", true, {1, 32});
     if (category && !is_category_code(*category)) {
@@ -159,8 +159,7 @@ CategoryPatch parse_category_patch(const boost::json::object& body,
     CategoryPatch patch;
     patch.name = fields.string("name", false, kCategoryNameRule);
     patch.max_per_item = parse_limit(fields, body, "max_per_item", base_currency);
-    patch.receipt_required_over = parse_limit(fields, body, "receipt_required_over",
-                                              base_currency);
+    patch.receipt_required_over = parse_limit(fields, body, "receipt_required_over", base_currency);
     fields.finish();
     return patch;
 }
@@ -175,8 +174,9 @@ std::vector<RateInput> parse_rates_input(const boost::json::object& body,
     if (value == nullptr || value->is_null()) {
         fields.fail("rates", "is required");
     } else if (!value->is_object() || value->as_object().empty()) {
-        fields.fail("rates", "must be an object of currency codes to decimal strings, such as "
-                             "{\"USD\": \"0.9213\"}");
+        fields.fail("rates",
+                    "must be an object of currency codes to decimal strings, such as "
+                    "{\"USD\": \"0.9213\"}");
     } else {
         for (const auto& member : value->as_object()) {
             const std::string currency(member.key());
@@ -234,7 +234,8 @@ std::string encode_claim_cursor(const ClaimCursor& cursor) {
 }
 
 ClaimCursor decode_claim_cursor(const std::string& text) {
-    static const std::regex key_pattern(R"(\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{6}Z)");
+    static const std::regex key_pattern(
+        R"(\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{6}Z)");
     const auto invalid = [] {
         return core::ApiError::invalid(
                    "Query parameter 'cursor' is not valid; use next_cursor from the previous page.")

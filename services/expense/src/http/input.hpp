@@ -35,8 +35,7 @@ struct CategoryInput {
 
 // {code, name, max_per_item?, receipt_required_over?}; limits are money in the base currency,
 // a decimal string taken as the base currency, or null.
-CategoryInput parse_new_category(const boost::json::object& body,
-                                 const std::string& base_currency);
+CategoryInput parse_new_category(const boost::json::object& body, const std::string& base_currency);
 
 struct CategoryPatch {
     std::optional<std::string> name;

@@ -110,8 +110,7 @@ core::Response add_item(Context& context, core::Request& request) {
 
     return core::Response::json(201, item_json(result.item))
         .with_header("ETag", etag_of(result.version))
-        .with_header("Location",
-                     "/api/v1/expense/claims/" + claim_id + "/items/" + result.item.id);
+        .with_header("Location", "/api/v1/expense/claims/" + claim_id + "/items/" + result.item.id);
 }
 
 core::Response delete_item(Context& context, core::Request& request) {
@@ -144,7 +143,8 @@ core::Response put_receipt(Context& context, core::Request& request) {
     if (!is_receipt_type(declared)) {
         throw core::ApiError(core::ErrorKind::unsupported_media_type,
                              "A receipt must be sent as image/png, image/jpeg or application/pdf, "
-                             "not '" + declared + "'.");
+                             "not '" +
+                                 declared + "'.");
     }
     const auto actual = sniff_receipt_type(request.body);
     if (!actual || *actual != declared) {

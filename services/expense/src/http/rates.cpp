@@ -1,3 +1,5 @@
+#include "store/rates.hpp"
+
 #include "http/common.hpp"
 #include "http/handlers.hpp"
 #include "http/input.hpp"
@@ -5,7 +7,6 @@
 #include "kronos/core/errors.hpp"
 #include "kronos/core/json.hpp"
 #include "store/audit.hpp"
-#include "store/rates.hpp"
 
 namespace kronos::expense::http {
 

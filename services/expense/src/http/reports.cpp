@@ -1,3 +1,5 @@
+#include "store/reports.hpp"
+
 #include "domain/claim_status.hpp"
 #include "domain/csv.hpp"
 #include "domain/money.hpp"
@@ -5,7 +7,6 @@
 #include "kronos/core/date.hpp"
 #include "kronos/core/errors.hpp"
 #include "kronos/core/json.hpp"
-#include "store/reports.hpp"
 
 namespace kronos::expense::http {
 
@@ -22,7 +23,9 @@ std::string csv_row(const store::ReportRow& row) {
     const std::string amount = format_money_amount(row.amount, row.currency);
     const std::string amount_base = format_money_amount(row.amount_base, row.base_currency);
     const auto value = [](const std::string& text) { return CsvCell{text, CsvCellKind::value}; };
-    const auto text = [](const std::string& content) { return CsvCell{content, CsvCellKind::text}; };
+    const auto text = [](const std::string& content) {
+        return CsvCell{content, CsvCellKind::text};
+    };
     const std::string empty;
 
     return domain::format_csv_row({
@@ -56,8 +59,8 @@ core::Response claims_csv(Context& context, core::Request& request) {
     auto status = request.query_param("status");
     if (status && !domain::parse_claim_status(*status)) {
         throw core::ApiError::invalid(
-                  "Query parameter 'status' must be draft, submitted, approved, rejected or "
-                  "reimbursed.")
+            "Query parameter 'status' must be draft, submitted, approved, rejected or "
+            "reimbursed.")
             .with_field("status", "must be draft, submitted, approved, rejected or reimbursed");
     }
     const auto from = core::query_date(request, "from");
@@ -75,22 +78,31 @@ core::Response claims_csv(Context& context, core::Request& request) {
 
     // NOTE: the whole export is built in memory; filter by dates to keep it small.
     std::string body = domain::format_csv_row({
-        {"claim_id", CsvCellKind::value},      {"employee", CsvCellKind::value},
-        {"email", CsvCellKind::value},         {"title", CsvCellKind::value},
-        {"status", CsvCellKind::value},        {"item_date", CsvCellKind::value},
-        {"category", CsvCellKind::value},      {"merchant", CsvCellKind::value},
-        {"description", CsvCellKind::value},   {"amount", CsvCellKind::value},
-        {"currency", CsvCellKind::value},      {"rate", CsvCellKind::value},
-        {"amount_base", CsvCellKind::value},   {"base_currency", CsvCellKind::value},
-        {"submitted_at", CsvCellKind::value},  {"decided_at", CsvCellKind::value},
-        {"reimbursed_at", CsvCellKind::value}, {"reference", CsvCellKind::value},
+        {"claim_id", CsvCellKind::value},
+        {"employee", CsvCellKind::value},
+        {"email", CsvCellKind::value},
+        {"title", CsvCellKind::value},
+        {"status", CsvCellKind::value},
+        {"item_date", CsvCellKind::value},
+        {"category", CsvCellKind::value},
+        {"merchant", CsvCellKind::value},
+        {"description", CsvCellKind::value},
+        {"amount", CsvCellKind::value},
+        {"currency", CsvCellKind::value},
+        {"rate", CsvCellKind::value},
+        {"amount_base", CsvCellKind::value},
+        {"base_currency", CsvCellKind::value},
+        {"submitted_at", CsvCellKind::value},
+        {"decided_at", CsvCellKind::value},
+        {"reimbursed_at", CsvCellKind::value},
+        {"reference", CsvCellKind::value},
     });
     for (const auto& row : rows) {
         body += csv_row(row);
     }
 
-    auto response = core::Response::raw(200, "text/csv; charset=utf-8; header=present",
-                                        std::move(body));
+    auto response =
+        core::Response::raw(200, "text/csv; charset=utf-8; header=present", std::move(body));
     response.with_header("Content-Disposition", "attachment; filename=\"claims.csv\"");
     response.with_header("Cache-Control", "private, no-store");
     return response;

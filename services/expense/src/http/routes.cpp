@@ -17,9 +17,10 @@ void bind_routes(core::Router& router, const std::string& prefix, Context& conte
     using HandlerFunction = core::Response (*)(Context&, core::Request&);
     const auto add = [&](const char* method, const std::string& path, HandlerFunction handler,
                          core::RouteOptions options = {}) {
-        router.add(method, prefix + path,
-                   [&context, handler](core::Request& request) { return handler(context, request); },
-                   options);
+        router.add(
+            method, prefix + path,
+            [&context, handler](core::Request& request) { return handler(context, request); },
+            options);
     };
 
     // Same order as the API contract.

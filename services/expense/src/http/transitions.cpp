@@ -43,8 +43,7 @@ void check_ready_to_submit(pqxx::work& tx, const std::vector<store::ItemRow>& it
     std::vector<domain::SubmitItem> submit_items;
     for (const auto& item : items) {
         const auto& category = categories.at(item.category);
-        const domain::CategoryPolicy policy{category.max_per_item,
-                                            category.receipt_required_over};
+        const domain::CategoryPolicy policy{category.max_per_item, category.receipt_required_over};
         // NOTE: a threshold set under an earlier base currency is not compared. Readiness
         // reports such categories until HR sets their limits again.
         const bool required =

@@ -48,7 +48,7 @@ constexpr const char* kCategoriesInOtherCurrency = R"sql(
 CategoryRow read_category(const pqxx::row& row) {
     return CategoryRow{
         row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-        nullable_integer(row[3]),  nullable_integer(row[4]),
+        nullable_integer(row[3]), nullable_integer(row[4]),
     };
 }
 

@@ -8,19 +8,18 @@ namespace {
 
 // The owner's current name comes from the directory when auth has published it; the name in
 // the access token at creation is the fallback.
-#define KRONOS_EXPENSE_CLAIM_COLUMNS                                                      \
-    "c.id::text, c.user_id::text, COALESCE(d.name, c.user_name), c.title, c.status, "    \
-    "c.base_currency, "                                                                   \
-    "COALESCE((SELECT sum(i.amount_base) FROM claim_items i WHERE i.claim_id = c.id), "   \
-    "0)::bigint, "                                                                        \
-    "c.approver_id::text, rfc3339(c.submitted_at), c.decided_by::text, "                  \
-    "rfc3339(c.decided_at), c.note, rfc3339(c.reimbursed_at), c.reference, c.version, "   \
+#define KRONOS_EXPENSE_CLAIM_COLUMNS                                                    \
+    "c.id::text, c.user_id::text, COALESCE(d.name, c.user_name), c.title, c.status, "   \
+    "c.base_currency, "                                                                 \
+    "COALESCE((SELECT sum(i.amount_base) FROM claim_items i WHERE i.claim_id = c.id), " \
+    "0)::bigint, "                                                                      \
+    "c.approver_id::text, rfc3339(c.submitted_at), c.decided_by::text, "                \
+    "rfc3339(c.decided_at), c.note, rfc3339(c.reimbursed_at), c.reference, c.version, " \
     "to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
 
-constexpr const char* kFindClaim =
-    "SELECT " KRONOS_EXPENSE_CLAIM_COLUMNS
-    "FROM claims c LEFT JOIN directory d ON d.user_id = c.user_id "
-    "WHERE c.id = $1::uuid";
+constexpr const char* kFindClaim = "SELECT " KRONOS_EXPENSE_CLAIM_COLUMNS
+                                   "FROM claims c LEFT JOIN directory d ON d.user_id = c.user_id "
+                                   "WHERE c.id = $1::uuid";
 
 constexpr const char* kLockClaim = R"sql(
     SELECT id FROM claims WHERE id = $1::uuid FOR UPDATE
@@ -86,10 +85,9 @@ constexpr const char* kMarkClaimReimbursed = R"sql(
     "i.rate::text, i.amount_base, i.base_currency, i.merchant, i.description, "           \
     "EXISTS (SELECT 1 FROM receipts r WHERE r.item_id = i.id), i.policy_violations::text "
 
-constexpr const char* kListItems =
-    "SELECT " KRONOS_EXPENSE_ITEM_COLUMNS
-    "FROM claim_items i WHERE i.claim_id = $1::uuid "
-    "ORDER BY i.item_date, i.created_at, i.id";
+constexpr const char* kListItems = "SELECT " KRONOS_EXPENSE_ITEM_COLUMNS
+                                   "FROM claim_items i WHERE i.claim_id = $1::uuid "
+                                   "ORDER BY i.item_date, i.created_at, i.id";
 
 constexpr const char* kFindItem =
     "SELECT " KRONOS_EXPENSE_ITEM_COLUMNS
@@ -249,8 +247,8 @@ bool delete_item(pqxx::work& tx, const std::string& claim_id, const std::string&
 
 void upsert_receipt(pqxx::work& tx, const std::string& item_id, const std::string& media_type,
                     const std::string& sha256, const std::string& content) {
-    tx.exec_params(kUpsertReceipt, item_id, media_type, sha256,
-                   static_cast<long>(content.size()), pqxx::binarystring(content));
+    tx.exec_params(kUpsertReceipt, item_id, media_type, sha256, static_cast<long>(content.size()),
+                   pqxx::binarystring(content));
 }
 
 std::optional<ReceiptRow> find_receipt(pqxx::work& tx, const std::string& claim_id,

@@ -26,8 +26,8 @@ std::vector<ReportRow> report_items(pqxx::work& tx, const std::optional<std::str
                                     const std::optional<std::string>& from,
                                     const std::optional<std::string>& to) {
     std::vector<ReportRow> rows;
-    for (const auto& row : tx.exec_params(kReportItems, nullable(status), nullable(from),
-                                          nullable(to))) {
+    for (const auto& row :
+         tx.exec_params(kReportItems, nullable(status), nullable(from), nullable(to))) {
         ReportRow report;
         report.claim_id = row[0].as<std::string>();
         report.employee = row[1].as<std::string>();

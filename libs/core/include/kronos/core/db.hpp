@@ -21,7 +21,7 @@
 namespace kronos::core {
 
 class Database {
-public:
+  public:
     struct Options {
         std::string url;
         std::string schema;
@@ -47,8 +47,7 @@ public:
     // up to three times; a connection lost before commit is retried once on a new connection.
     // ApiErrors thrown by `work` roll back and pass through unchanged.
     template <class Work>
-    auto transact(std::string_view name, Work&& work)
-        -> std::invoke_result_t<Work&, pqxx::work&> {
+    auto transact(std::string_view name, Work&& work) -> std::invoke_result_t<Work&, pqxx::work&> {
         using Result = std::invoke_result_t<Work&, pqxx::work&>;
         if constexpr (std::is_void_v<Result>) {
             run_transaction(name, [&](pqxx::work& tx) { work(tx); });
@@ -69,7 +68,7 @@ public:
     // `stop` returns true; logs each retry. Used at start-up for a clear log of the wait.
     void wait_until_reachable(const std::function<bool()>& stop);
 
-private:
+  private:
     struct Slot;
     class Lease;
 
@@ -87,8 +86,8 @@ private:
 };
 
 // SQLSTATE helpers for mapping constraint violations to API errors in store code.
-bool is_unique_violation(const pqxx::sql_error& error);     // 23505
-bool is_exclusion_violation(const pqxx::sql_error& error);  // 23P01
+bool is_unique_violation(const pqxx::sql_error& error);       // 23505
+bool is_exclusion_violation(const pqxx::sql_error& error);    // 23P01
 bool is_foreign_key_violation(const pqxx::sql_error& error);  // 23503
 bool is_check_violation(const pqxx::sql_error& error);        // 23514
 

@@ -50,7 +50,7 @@ const char* title_of(ErrorKind kind);
 
 // An error with two messages: `detail` for the client and `log_detail` for the log only.
 class ApiError : public std::runtime_error {
-public:
+  public:
     ApiError(ErrorKind kind, std::string detail);
 
     static ApiError invalid(std::string detail) { return {ErrorKind::invalid, std::move(detail)}; }
@@ -63,7 +63,9 @@ public:
     static ApiError not_found(std::string detail) {
         return {ErrorKind::not_found, std::move(detail)};
     }
-    static ApiError conflict(std::string detail) { return {ErrorKind::conflict, std::move(detail)}; }
+    static ApiError conflict(std::string detail) {
+        return {ErrorKind::conflict, std::move(detail)};
+    }
     static ApiError rule_violated(std::string detail) {
         return {ErrorKind::rule_violated, std::move(detail)};
     }
@@ -93,7 +95,7 @@ public:
     std::optional<long> retry_after() const { return retry_after_; }
     const std::vector<std::pair<std::string, std::string>>& headers() const { return headers_; }
 
-private:
+  private:
     ErrorKind kind_;
     std::string detail_;
     std::string log_detail_;

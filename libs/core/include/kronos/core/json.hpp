@@ -29,7 +29,7 @@ struct StringRule {
 };
 
 class Fields {
-public:
+  public:
     explicit Fields(const boost::json::object& object) : object_(object) {}
 
     // Rejects members not in `allowed` (422 naming each unknown member).
@@ -57,7 +57,7 @@ public:
     // Throws a 422 with every collected error; does nothing when there are none.
     void finish() const;
 
-private:
+  private:
     const boost::json::object& object_;
     std::vector<FieldError> errors_;
 };

@@ -26,7 +26,7 @@ struct RedisReply {
 };
 
 class RedisConnection {
-public:
+  public:
     RedisConnection(const std::string& url, std::chrono::milliseconds timeout);
     ~RedisConnection();
     RedisConnection(const RedisConnection&) = delete;
@@ -39,13 +39,13 @@ public:
     void set_timeout(std::chrono::milliseconds timeout);
     bool broken() const { return broken_; }
 
-private:
+  private:
     redisContext* context_ = nullptr;
     bool broken_ = false;
 };
 
 class Redis {
-public:
+  public:
     struct Options {
         std::string url;  // redis://[:password@]host:port[/db]
         std::chrono::milliseconds timeout{1000};
@@ -60,7 +60,7 @@ public:
     // A connection of its own, outside the pool (for blocking stream reads).
     std::unique_ptr<RedisConnection> dedicated(std::chrono::milliseconds timeout);
 
-private:
+  private:
     Options options_;
     std::mutex mutex_;
     std::condition_variable available_;

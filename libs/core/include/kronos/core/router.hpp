@@ -38,7 +38,7 @@ struct RouteMatch {
 };
 
 class Router {
-public:
+  public:
     void add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
 
     // Finds the route for a method and a decoded path and fills `params`.
@@ -47,7 +47,7 @@ public:
 
     const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
 
-private:
+  private:
     std::vector<std::unique_ptr<Route>> routes_;
 };
 

@@ -29,7 +29,7 @@ struct ServiceOptions {
 };
 
 class Service {
-public:
+  public:
     explicit Service(ServiceOptions options);
     ~Service();
 
@@ -51,7 +51,7 @@ public:
     // returns the exit status.
     int run();
 
-private:
+  private:
     ServiceOptions options_;
     Router router_;
     std::unique_ptr<Database> database_;

@@ -40,7 +40,7 @@ constexpr std::string_view kIssuer = "kronos-auth";
 constexpr std::string_view kAudience = "kronos";
 
 class TokenSigner {
-public:
+  public:
     // `spec` is `KID:BASE64URL_SEED` (a raw 32-byte Ed25519 seed). Throws ConfigError.
     static TokenSigner from_spec(std::string_view spec);
 
@@ -51,14 +51,14 @@ public:
     // The JWK for the JWKS document (`kty: OKP`, `crv: Ed25519`, `kid`, `x`, `alg`, `use`).
     boost::json::object jwk() const;
 
-private:
+  private:
     std::string kid_;
     std::array<unsigned char, 64> secret_key_{};
     PublicKey public_key_{};
 };
 
 class TokenVerifier {
-public:
+  public:
     // `spec` is `KID:BASE64URL_PUBLIC_KEY[,KID:...]`. Throws ConfigError.
     static std::map<std::string, PublicKey> parse_keys(std::string_view spec);
 
@@ -75,7 +75,7 @@ public:
     // fails closed with 503.
     Principal verify_access(std::string_view token) const;
 
-private:
+  private:
     std::map<std::string, PublicKey> keys_;
     Redis* redis_;
     std::int64_t leeway_;
