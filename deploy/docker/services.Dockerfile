@@ -30,6 +30,7 @@ COPY services/ services/
 # The native stack's build type; the debug information is stripped to keep the images small.
 ARG CMAKE_BUILD_TYPE=RelWithDebInfo
 RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE}" -DBUILD_TESTING=OFF \
+        -DKRONOS_BUILD_TOOLS=OFF \
     && cmake --build /build --target kronos-auth kronos-leave kronos-expense \
     && strip --strip-debug /build/services/*/kronos-*
 

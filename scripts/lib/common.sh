@@ -2,8 +2,33 @@
 # Shared settings and helpers of the `kronos` command: messages, state paths, ports and secrets.
 # Sourced by ./kronos after it has set KRONOS_REPO.
 
-KRONOS_SCHEMAS=(auth leave expense)
-KRONOS_PROGRAMS=(postgres redis auth leave expense nginx)
+# deploy/services.list names every service and its default port ("name port" lines).
+KRONOS_SERVICES_LIST="$KRONOS_REPO/deploy/services.list"
+KRONOS_SCHEMAS=()
+declare -A KRONOS_DEFAULT_PORTS=()
+read_services_list() {
+    local name port rest
+    [[ -f "$KRONOS_SERVICES_LIST" ]] || {
+        printf 'kronos: error: %s not found; it lists the services\n' "$KRONOS_SERVICES_LIST" >&2
+        exit 1
+    }
+    while read -r name port rest; do
+        [[ -z "$name" || "$name" == \#* ]] && continue
+        if ! [[ "$name" =~ ^[a-z][a-z0-9]{0,29}$ && "$port" =~ ^[0-9]+$ && -z "$rest" ]]; then
+            printf 'kronos: error: invalid line "%s %s %s" in %s: expected "name port"\n' "$name" "$port" "$rest" "$KRONOS_SERVICES_LIST" >&2
+            exit 1
+        fi
+        KRONOS_SCHEMAS+=("$name")
+        KRONOS_DEFAULT_PORTS[$name]="$port"
+    done <"$KRONOS_SERVICES_LIST"
+}
+read_services_list
+KRONOS_PROGRAMS=(postgres redis "${KRONOS_SCHEMAS[@]}" nginx)
+
+# Print the name of the shell variable that holds SERVICE's port (AUTH_PORT for auth).
+service_port_variable() {
+    printf '%s_PORT' "$(printf '%s' "$1" | tr '[:lower:]' '[:upper:]')"
+}
 PG_BIN=/usr/lib/postgresql/15/bin
 
 # The cluster runs as this system user when the stack runs as root, because PostgreSQL refuses
@@ -65,14 +90,10 @@ init_state_paths() {
 # it), KRONOS_* environment variables take precedence. The other commands use what is running.
 load_stack_settings() {
     local override="${1:-}"
-    local recorded_http="" recorded_https="" recorded_auth="" recorded_leave="" recorded_expense=""
-    local recorded_pg="" recorded_redis="" recorded_bind="" recorded_email=""
+    local recorded_http="" recorded_https="" recorded_pg="" recorded_redis="" recorded_bind="" recorded_email=""
     if [[ -f "$STACK_ENV" ]]; then
         recorded_http="$(read_setting KRONOS_HTTP_PORT)"
         recorded_https="$(read_setting KRONOS_HTTPS_PORT)"
-        recorded_auth="$(read_setting KRONOS_AUTH_PORT)"
-        recorded_leave="$(read_setting KRONOS_LEAVE_PORT)"
-        recorded_expense="$(read_setting KRONOS_EXPENSE_PORT)"
         recorded_pg="$(read_setting KRONOS_PG_PORT)"
         recorded_redis="$(read_setting KRONOS_REDIS_PORT)"
         recorded_bind="$(read_setting KRONOS_BIND)"
@@ -82,29 +103,39 @@ load_stack_settings() {
     if [[ -n "$override" ]]; then
         HTTP_PORT="${KRONOS_HTTP_PORT:-${recorded_http:-8080}}"
         HTTPS_PORT="${KRONOS_HTTPS_PORT:-${recorded_https:-8443}}"
-        AUTH_PORT="${KRONOS_AUTH_PORT:-${recorded_auth:-8001}}"
-        LEAVE_PORT="${KRONOS_LEAVE_PORT:-${recorded_leave:-8002}}"
-        EXPENSE_PORT="${KRONOS_EXPENSE_PORT:-${recorded_expense:-8003}}"
         PG_PORT="${KRONOS_PG_PORT:-${recorded_pg:-15432}}"
         REDIS_PORT="${KRONOS_REDIS_PORT:-${recorded_redis:-16379}}"
         BIND="${KRONOS_BIND:-${recorded_bind:-127.0.0.1}}"
     else
         HTTP_PORT="${recorded_http:-8080}"
         HTTPS_PORT="${recorded_https:-8443}"
-        AUTH_PORT="${recorded_auth:-8001}"
-        LEAVE_PORT="${recorded_leave:-8002}"
-        EXPENSE_PORT="${recorded_expense:-8003}"
         PG_PORT="${recorded_pg:-15432}"
         REDIS_PORT="${recorded_redis:-16379}"
         BIND="${recorded_bind:-127.0.0.1}"
     fi
+
+    # Each service's port: KRONOS_<NAME>_PORT (up only), then stack.env, then deploy/services.list.
+    local svc port_var recorded environment_value
+    SERVICE_PORT_VARIABLES=()
+    for svc in "${KRONOS_SCHEMAS[@]}"; do
+        port_var="$(service_port_variable "$svc")"
+        recorded=""
+        [[ -f "$STACK_ENV" ]] && recorded="$(read_setting "KRONOS_$port_var")"
+        environment_value=""
+        if [[ -n "$override" ]]; then
+            local environment_name="KRONOS_$port_var"
+            environment_value="${!environment_name:-}"
+        fi
+        printf -v "$port_var" '%s' "${environment_value:-${recorded:-${KRONOS_DEFAULT_PORTS[$svc]}}}"
+        SERVICE_PORT_VARIABLES+=("$port_var")
+    done
 
     # The admin address is fixed when the state is created: auth only creates an admin while
     # none exists, so a later change would have no effect.
     ADMIN_EMAIL="${recorded_email:-${KRONOS_ADMIN_EMAIL:-admin@kronos.local}}"
 
     local name value
-    for name in HTTP_PORT HTTPS_PORT AUTH_PORT LEAVE_PORT EXPENSE_PORT PG_PORT REDIS_PORT; do
+    for name in HTTP_PORT HTTPS_PORT "${SERVICE_PORT_VARIABLES[@]}" PG_PORT REDIS_PORT; do
         value="${!name}"
         if ! [[ "$value" =~ ^[0-9]+$ ]] || ((value < 1 || value > 65535)); then
             die "invalid KRONOS_$name '$value': expected a TCP port number from 1 to 65535"
@@ -131,12 +162,10 @@ read_setting() {
 }
 
 service_port() {
-    case "$1" in
-        auth) printf '%s' "$AUTH_PORT" ;;
-        leave) printf '%s' "$LEAVE_PORT" ;;
-        expense) printf '%s' "$EXPENSE_PORT" ;;
-        *) die "unknown service '$1'" ;;
-    esac
+    [[ -n "${KRONOS_DEFAULT_PORTS[$1]:-}" ]] || die "unknown service '$1'; deploy/services.list names the services"
+    local port_var
+    port_var="$(service_port_variable "$1")"
+    printf '%s' "${!port_var}"
 }
 
 # Write a secret file readable by its owner only. The value comes on stdin so it never appears

@@ -17,9 +17,7 @@ record_stack_settings() {
     write_private_file "$STACK_ENV" <<EOT
 KRONOS_HTTP_PORT=$HTTP_PORT
 KRONOS_HTTPS_PORT=$HTTPS_PORT
-KRONOS_AUTH_PORT=$AUTH_PORT
-KRONOS_LEAVE_PORT=$LEAVE_PORT
-KRONOS_EXPENSE_PORT=$EXPENSE_PORT
+$(for port_var in "${SERVICE_PORT_VARIABLES[@]}"; do printf 'KRONOS_%s=%s\n' "$port_var" "${!port_var}"; done)
 KRONOS_PG_PORT=$PG_PORT
 KRONOS_REDIS_PORT=$REDIS_PORT
 KRONOS_BIND=$BIND
@@ -287,8 +285,13 @@ write_nginx_config() {
     local setup="$KRONOS_REPO/nginx/native-setup.sh"
     [[ -f "$setup" ]] || die "$setup not found: the gateway configuration for the native stack is missing"
 
-    KRONOS_BIND="$BIND" KRONOS_HTTP_PORT="$HTTP_PORT" KRONOS_HTTPS_PORT="$HTTPS_PORT" \
-        KRONOS_AUTH_PORT="$AUTH_PORT" KRONOS_LEAVE_PORT="$LEAVE_PORT" KRONOS_EXPENSE_PORT="$EXPENSE_PORT" \
+    local port_var
+    local -a service_ports=()
+    for port_var in "${SERVICE_PORT_VARIABLES[@]}"; do
+        service_ports+=("KRONOS_$port_var=${!port_var}")
+    done
+    env KRONOS_BIND="$BIND" KRONOS_HTTP_PORT="$HTTP_PORT" KRONOS_HTTPS_PORT="$HTTPS_PORT" \
+        "${service_ports[@]}" KRONOS_SERVICES_LIST="$KRONOS_SERVICES_LIST" \
         bash "$setup" "$STATE" >"$LOGS/nginx-setup.log" 2>&1 ||
         die "nginx/native-setup.sh failed; its output is in $LOGS/nginx-setup.log"
 

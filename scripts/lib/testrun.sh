@@ -41,6 +41,35 @@ cleanup_test_stack() {
     exit "$status"
 }
 
+# Formatting is mechanical: every C++ file must be as clang-format and .clang-format leave it.
+check_formatting() {
+    info "checking C++ formatting (clang-format)"
+    local -a files
+    mapfile -t files < <(cd "$KRONOS_REPO" && git ls-files '*.cpp' '*.hpp')
+    ((${#files[@]} > 0)) || return 0
+    (cd "$KRONOS_REPO" && clang-format --dry-run --Werror "${files[@]}") ||
+        die "C++ files are not formatted; run: git ls-files '*.cpp' '*.hpp' | xargs clang-format -i"
+}
+
+# The runbook's security table, checked on this checkout.
+run_audit() {
+    info "auditing the repository (kronosctl audit)"
+    (cd "$KRONOS_REPO" && "$BUILD_DIR/tools/kronosctl/kronosctl" audit) ||
+        die "kronosctl audit failed; each FAIL line above names the file and line"
+}
+
+# kronosctl's own tests (status, logs, doctor, add-service) and the network isolation test
+# start throw-away stacks of their own.
+run_operations_tests() {
+    info "running the operations tests (pytest tests/ops)"
+    (cd "$KRONOS_REPO" && env KRONOSCTL="$BUILD_DIR/tools/kronosctl/kronosctl" \
+        NO_PROXY=127.0.0.1,localhost,::1 no_proxy=127.0.0.1,localhost,::1 \
+        /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/ops) ||
+        die "operations tests failed (pytest tests/ops)"
+    info "running the network isolation test (tests/isolation/run.sh)"
+    "$KRONOS_REPO/tests/isolation/run.sh" || die "network isolation test failed"
+}
+
 # The Compose file, Kubernetes manifests and OpenAPI files are checked without a stack.
 run_deploy_checks() {
     info "checking the deployment files (pytest tests/deploy)"
@@ -57,8 +86,10 @@ cmd_test() {
 
     ensure_packages
     build_services
+    check_formatting
     run_unit_tests
     run_deploy_checks
+    run_audit
     check_service_binaries
 
     local state
@@ -97,8 +128,11 @@ cmd_test() {
     ) || status=$?
 
     case "$status" in
-        0) info "all tests passed" ;;
+        0) info "API tests passed" ;;
         5) die "pytest collected no tests in tests/e2e; that counts as a failure" ;;
         *) die "API tests failed (pytest exit $status)" ;;
     esac
+
+    run_operations_tests
+    info "all tests passed"
 }

@@ -1,0 +1,347 @@
+#include "doctor_rules.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace kronosctl::doctor {
+
+namespace {
+
+bool process_down(const std::string& state) {
+    return state == "STOPPED" || state == "EXITED" || state == "FATAL" || state == "BACKOFF" ||
+           state == "exited" || state == "dead" || state == "created" || state == "paused";
+}
+
+std::string describe(const Probe& probe) {
+    if (probe.status != 0) {
+        return "GET " + probe.url + " returned " + std::to_string(probe.status);
+    }
+    if (probe.timed_out) {
+        return "GET " + probe.url + " connected but got no response: " + probe.error;
+    }
+    return "GET " + probe.url + " failed: " + probe.error;
+}
+
+// CRS rules that add up the anomaly score and block. The report lists the rules that matched the
+// request before them, because an exclusion names those.
+bool is_anomaly_rule(const std::string& id) {
+    return id.starts_with("949") || id.starts_with("959") || id.starts_with("980");
+}
+
+std::string field(const std::string& line, const std::string& name) {
+    const std::string open = "[" + name + " \"";
+    const auto start = line.find(open);
+    if (start == std::string::npos) {
+        return {};
+    }
+    const auto value = start + open.size();
+    const auto end = line.find("\"]", value);
+    return end == std::string::npos ? std::string{} : line.substr(value, end - value);
+}
+
+std::vector<std::string> all_ids(const std::string& line) {
+    static const std::regex id(R"re(\[id "([0-9]+)"\])re");
+    std::vector<std::string> ids;
+    for (std::sregex_iterator it(line.begin(), line.end(), id), end; it != end; ++it) {
+        ids.push_back((*it)[1].str());
+    }
+    return ids;
+}
+
+}  // namespace
+
+std::string supervisor_state(const std::string& status_output) {
+    std::istringstream stream(status_output);
+    std::string name;
+    std::string state;
+    stream >> name >> state;
+    const bool upper_case = !state.empty() && std::all_of(state.begin(), state.end(), [](char c) {
+        return c >= 'A' && c <= 'Z';
+    });
+    return upper_case ? state : std::string{};
+}
+
+int supervisor_pid(const std::string& status_output) {
+    static const std::regex pid(R"(\bpid ([0-9]+),)");
+    std::smatch match;
+    if (std::regex_search(status_output, match, pid)) {
+        return std::stoi(match[1].str());
+    }
+    return 0;
+}
+
+std::vector<UpstreamServer> parse_upstreams(const std::string& text, const std::string& file) {
+    static const std::regex upstream_open(R"(^\s*upstream\s+([A-Za-z0-9_]+)\s*\{)");
+    static const std::regex server(R"(^\s*server\s+([^\s;]+):([0-9]+)\b)");
+    std::vector<UpstreamServer> servers;
+    std::istringstream lines(text);
+    std::string line;
+    std::string current;
+    int number = 0;
+    while (std::getline(lines, line)) {
+        ++number;
+        std::smatch match;
+        if (std::regex_search(line, match, upstream_open)) {
+            current = match[1].str();
+        } else if (!current.empty() && std::regex_search(line, match, server)) {
+            servers.push_back({current, match[1].str(), std::stoi(match[2].str()), file, number});
+        } else if (line.find('}') != std::string::npos) {
+            current.clear();
+        }
+    }
+    return servers;
+}
+
+std::vector<Finding> check_upstreams(const std::vector<UpstreamServer>& servers,
+                                     const std::map<std::string, ExpectedAddress>& expected) {
+    std::vector<Finding> findings;
+    std::set<std::string> seen;
+    for (const auto& server : servers) {
+        if (!server.upstream.starts_with("kronos_")) {
+            continue;
+        }
+        const std::string service = server.upstream.substr(7);
+        seen.insert(service);
+        const auto wanted = expected.find(service);
+        const std::string where = server.file + ":" + std::to_string(server.line);
+        if (wanted == expected.end()) {
+            findings.push_back(
+                {"gateway",
+                 "wrong internal URL",
+                 {where + ": upstream " + server.upstream + " points at " + server.host + ":" +
+                  std::to_string(server.port) + ", but no service '" + service + "' is defined"},
+                 {"remove the upstream or add the service (kronosctl add-service)"}});
+            continue;
+        }
+        const auto& hosts = wanted->second.hosts;
+        const bool host_ok = std::find(hosts.begin(), hosts.end(), server.host) != hosts.end();
+        if (host_ok && server.port == wanted->second.port) {
+            continue;
+        }
+        std::string expected_text = (hosts.empty() ? std::string("?") : hosts.front()) + ":" +
+                                    std::to_string(wanted->second.port);
+        std::string detail = where + ": upstream " + server.upstream + " points at " + server.host +
+                             ":" + std::to_string(server.port) + ", but " + service +
+                             " listens on " + expected_text;
+        if (!host_ok) {
+            detail += " ('" + server.host + "' is not the service's name or address)";
+        }
+        findings.push_back({service,
+                            "wrong internal URL",
+                            {detail},
+                            {"set `server " + expected_text + ";` at " + where +
+                             " and reload the gateway (kronosctl reload-gateway)"}});
+    }
+    for (const auto& [service, address] : expected) {
+        if (!seen.contains(service)) {
+            findings.push_back(
+                {service,
+                 "wrong internal URL",
+                 {"no nginx upstream kronos_" + service + " is defined"},
+                 {"add `upstream kronos_" + service + " { server " +
+                  (address.hosts.empty() ? std::string("?") : address.hosts.front()) + ":" +
+                  std::to_string(address.port) + "; }` to the runtime http.conf"}});
+        }
+    }
+    return findings;
+}
+
+std::vector<Finding> diagnose_service(const ServiceEvidence& evidence, bool native) {
+    std::vector<Finding> findings;
+    const std::string& name = evidence.name;
+    const Probe& direct = evidence.direct_health;
+
+    if (process_down(evidence.process_state) ||
+        (native && !direct.connected && !direct.timed_out)) {
+        Finding finding{name, "service not running", {}, {"kronosctl restart " + name}};
+        if (evidence.gateway_health) {
+            finding.evidence.push_back(describe(*evidence.gateway_health) + " via the gateway");
+        }
+        if (!evidence.process_state.empty()) {
+            finding.evidence.push_back("process state " + evidence.process_state);
+        }
+        if (native) {
+            finding.evidence.push_back(describe(direct));
+        }
+        findings.push_back(std::move(finding));
+        return findings;
+    }
+
+    if (direct.timed_out) {
+        findings.push_back(
+            {name,
+             "service unresponsive",
+             {"127.0.0.1:" + std::to_string(evidence.port) + " accepts connections but " +
+                  describe(direct),
+              "process state " + (evidence.process_state.empty() ? std::string("unknown")
+                                                                 : evidence.process_state)},
+             {"look for a deadlock or crash: kronosctl logs " + name + " --errors",
+              "then kronosctl restart " + name}});
+        return findings;
+    }
+
+    if (evidence.gateway_health) {
+        const Probe& gateway = *evidence.gateway_health;
+        if (gateway.status == 502 || gateway.status == 504) {
+            findings.push_back({name,
+                                gateway.status == 502 ? "gateway cannot reach the service"
+                                                      : "service unresponsive",
+                                {describe(gateway) + " via the gateway",
+                                 describe(direct) + " on the service's own port"},
+                                {"check the upstream address of kronos_" + name +
+                                     " in the gateway's runtime http.conf",
+                                 "kronosctl restart " + name}});
+            return findings;
+        }
+    }
+
+    if (evidence.gateway_ready && evidence.gateway_ready->status != 200) {
+        auto ready = diagnose_ready(name, *evidence.gateway_ready);
+        findings.insert(findings.end(), ready.begin(), ready.end());
+    }
+    return findings;
+}
+
+std::vector<Finding> diagnose_ready(const std::string& service, const Probe& ready) {
+    std::vector<Finding> findings;
+    boost::json::object checks;
+    try {
+        const auto parsed = boost::json::parse(ready.body);
+        if (const auto* object = parsed.if_object()) {
+            if (const auto* found = object->if_contains("checks"); found && found->is_object()) {
+                checks = found->as_object();
+            }
+        }
+    } catch (const std::exception&) {
+        // Not JSON (the gateway's own error page, for example): reported below without checks.
+    }
+
+    const auto text = [&](const char* key) -> std::string {
+        const auto* value = checks.if_contains(key);
+        return value && value->is_string() ? std::string(value->as_string()) : std::string{};
+    };
+    const std::string evidence = describe(ready);
+
+    if (const auto database = text("database"); !database.empty() && database != "ok") {
+        findings.push_back({service,
+                            "PostgreSQL not ready",
+                            {evidence + ", check database: " + database},
+                            {"start PostgreSQL: kronosctl restart postgres (Compose: "
+                             "docker-compose up -d postgres)"}});
+    }
+    if (const auto redis = text("redis"); !redis.empty() && redis != "ok") {
+        findings.push_back({service,
+                            "Redis not ready",
+                            {evidence + ", check redis: " + redis},
+                            {"start Redis: kronosctl restart redis (Compose: docker-compose up -d "
+                             "redis)"}});
+    }
+    if (const auto migrations = text("migrations");
+        !migrations.empty() && migrations != "ok" && migrations != "unknown") {
+        findings.push_back({service,
+                            "schema behind its migrations",
+                            {evidence + ", check migrations: " + migrations},
+                            {"kronosctl migrate --schema " + service}});
+    }
+    for (const auto& [key, value] : checks) {
+        if (key == "database" || key == "redis" || key == "migrations") {
+            continue;
+        }
+        if (value.is_string() && value.as_string() != "ok") {
+            findings.push_back(
+                {service,
+                 "readiness check '" + std::string(key) + "' failing",
+                 {evidence + ", check " + std::string(key) + ": " + std::string(value.as_string())},
+                 {"follow the check's message; kronosctl logs " + service}});
+        }
+    }
+    if (findings.empty()) {
+        findings.push_back(
+            {service,
+             "not ready",
+             {evidence + (ready.body.empty() ? "" : ": " + ready.body.substr(0, 300))},
+             {"kronosctl logs " + service + " --errors"}});
+    }
+    return findings;
+}
+
+std::vector<WafBlock> parse_waf_blocks(const std::string& log_text, const std::string& since) {
+    std::map<std::string, WafBlock> by_request;
+    std::set<std::string> blocked;
+    std::vector<std::string> order;
+
+    std::istringstream lines(log_text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.find("ModSecurity: ") == std::string::npos) {
+            continue;
+        }
+        const std::string time = line.size() >= 19 ? line.substr(0, 19) : std::string{};
+        if (!since.empty() && time < since) {
+            continue;
+        }
+        const std::string request_id = field(line, "unique_id");
+        if (request_id.empty()) {
+            continue;
+        }
+        auto [entry, inserted] = by_request.try_emplace(request_id);
+        if (inserted) {
+            entry->second.request_id = request_id;
+            order.push_back(request_id);
+        }
+        WafBlock& block = entry->second;
+        if (block.uri.empty()) {
+            block.uri = field(line, "uri");
+        }
+        block.time = time;
+        for (const auto& id : all_ids(line)) {
+            if (std::find(block.rule_ids.begin(), block.rule_ids.end(), id) ==
+                block.rule_ids.end()) {
+                block.rule_ids.push_back(id);
+            }
+        }
+        if (line.find("Access denied") != std::string::npos) {
+            blocked.insert(request_id);
+        }
+    }
+
+    std::vector<WafBlock> blocks;
+    for (const auto& request_id : order) {
+        if (!blocked.contains(request_id)) {
+            continue;
+        }
+        WafBlock block = by_request.at(request_id);
+        std::stable_partition(block.rule_ids.begin(), block.rule_ids.end(),
+                              [](const std::string& id) { return !is_anomaly_rule(id); });
+        blocks.push_back(std::move(block));
+    }
+    return blocks;
+}
+
+Finding diagnose_waf_block(const WafBlock& block) {
+    std::string rules;
+    for (const auto& id : block.rule_ids) {
+        rules += (rules.empty() ? "" : ", ") + id;
+    }
+    const std::string rule =
+        block.rule_ids.empty() ? std::string("RULE_ID") : block.rule_ids.front();
+    std::string path = block.uri;
+    if (const auto query = path.find('?'); query != std::string::npos) {
+        path.resize(query);
+    }
+    return {"gateway",
+            "WAF blocked a request (403); a false positive if the request was legitimate",
+            {block.time + " rule " + rules + " blocked " + (path.empty() ? "?" : path) +
+             ", request id " + block.request_id},
+            {"if the request is legitimate, add an exclusion to nginx/modsecurity_custom.conf "
+             "with a free local id (10000-10999), for example:\n"
+             "        SecRule REQUEST_URI \"@beginsWith " +
+             path + "\" \"id:10900,phase:1,pass,nolog,ctl:ruleRemoveById=" + rule +
+             "\"\n      or ctl:ruleRemoveTargetById=" + rule +
+             ";ARGS:<name> to exempt one parameter only; then kronosctl reload-gateway"}};
+}
+
+}  // namespace kronosctl::doctor

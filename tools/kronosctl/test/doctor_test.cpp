@@ -1,0 +1,117 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "doctor_rules.hpp"
+
+namespace kronosctl::doctor {
+namespace {
+
+TEST(SupervisorStatus, StateAndPid) {
+    const std::string running =
+        "expense                          RUNNING   pid 4242, uptime 0:01:02\n";
+    EXPECT_EQ(supervisor_state(running), "RUNNING");
+    EXPECT_EQ(supervisor_pid(running), 4242);
+    const std::string stopped = "leave                            STOPPED   Jan 01 10:00 AM\n";
+    EXPECT_EQ(supervisor_state(stopped), "STOPPED");
+    EXPECT_EQ(supervisor_pid(stopped), 0);
+    EXPECT_EQ(supervisor_state("unix:///x/supervisor.sock no such file\n"), "");
+}
+
+TEST(Upstreams, WrongPortNamedWithFileAndLine) {
+    const std::string conf =
+        "# comment\nupstream kronos_auth {\n    server 127.0.0.1:9999;\n    keepalive 128;\n}\n"
+        "upstream kronos_leave {\n    server 127.0.0.1:8002;\n}\n";
+    const auto servers = parse_upstreams(conf, "http.conf");
+    ASSERT_EQ(servers.size(), 2U);
+    EXPECT_EQ(servers[0].line, 3);
+    const auto findings = check_upstreams(
+        servers, {{"auth", {{"127.0.0.1"}, 8001}}, {"leave", {{"127.0.0.1"}, 8002}}});
+    ASSERT_EQ(findings.size(), 1U);
+    EXPECT_EQ(findings[0].subject, "auth");
+    EXPECT_EQ(findings[0].cause, "wrong internal URL");
+    EXPECT_NE(findings[0].evidence[0].find("http.conf:3"), std::string::npos);
+}
+
+TEST(Upstreams, UnknownComposeHostNamed) {
+    const auto servers =
+        parse_upstreams("upstream kronos_leave {\n    server leaves:8002;\n}\n", "f");
+    const auto findings = check_upstreams(servers, {{"leave", {{"leave"}, 8002}}});
+    ASSERT_EQ(findings.size(), 1U);
+    EXPECT_NE(findings[0].evidence[0].find("'leaves' is not the service's name"),
+              std::string::npos);
+}
+
+TEST(DiagnoseService, StoppedProcessNotRunning) {
+    ServiceEvidence evidence;
+    evidence.name = "leave";
+    evidence.port = 8002;
+    evidence.process_state = "STOPPED";
+    evidence.direct_health = {"http://127.0.0.1:8002/api/v1/leave/health",      false, false, 0, "",
+                              "Connection refused connecting to 127.0.0.1:8002"};
+    evidence.gateway_health =
+        Probe{"http://127.0.0.1:8080/api/v1/leave/health", true, false, 502, "", ""};
+    const auto findings = diagnose_service(evidence, true);
+    ASSERT_EQ(findings.size(), 1U);
+    EXPECT_EQ(findings[0].cause, "service not running");
+    EXPECT_EQ(findings[0].fixes[0], "kronosctl restart leave");
+}
+
+TEST(DiagnoseService, ReadTimeoutUnresponsive) {
+    ServiceEvidence evidence;
+    evidence.name = "expense";
+    evidence.port = 8003;
+    evidence.process_state = "RUNNING";
+    evidence.direct_health = {
+        "http://127.0.0.1:8003/api/v1/expense/health",        true, true, 0, "",
+        "timed out after 3000 ms reading from 127.0.0.1:8003"};
+    const auto findings = diagnose_service(evidence, true);
+    ASSERT_EQ(findings.size(), 1U);
+    EXPECT_EQ(findings[0].cause, "service unresponsive");
+}
+
+TEST(DiagnoseReady, EachFailingCheckNamed) {
+    Probe ready{
+        "http://127.0.0.1:8080/api/v1/leave/ready",
+        true,
+        false,
+        503,
+        R"({"checks":{"database":"ok","redis":"unreachable","migrations":"schema 'leave' is at no revision, needs 0001; run the migrations"}})",
+        ""};
+    const auto findings = diagnose_ready("leave", ready);
+    ASSERT_EQ(findings.size(), 2U);
+    EXPECT_EQ(findings[0].cause, "Redis not ready");
+    EXPECT_EQ(findings[1].cause, "schema behind its migrations");
+    EXPECT_EQ(findings[1].fixes[0], "kronosctl migrate --schema leave");
+}
+
+TEST(DiagnoseReady, NonJsonBodyStillReported) {
+    Probe ready{"u", true, false, 503, "<html>", ""};
+    const auto findings = diagnose_ready("auth", ready);
+    ASSERT_EQ(findings.size(), 1U);
+    EXPECT_EQ(findings[0].cause, "not ready");
+}
+
+TEST(WafBlocks, GroupedByRequestIdWithMatchedRuleFirst) {
+    const std::string log =
+        "2024/05/01 10:00:00 [info] 1#1: *5 ModSecurity: Warning. detected SQLi [id \"942100\"] "
+        "[uri \"/api/v1/auth/health\"] [unique_id \"abc123\"], client: 127.0.0.1\n"
+        "2024/05/01 10:00:00 [error] 1#1: *5 ModSecurity: Access denied with code 403 (phase 2). "
+        "[id \"949110\"] [uri \"/api/v1/auth/health\"] [unique_id \"abc123\"], client: 127.0.0.1\n"
+        "2024/05/01 10:00:01 [info] 1#1: *6 ModSecurity: Warning. x [id \"920350\"] "
+        "[uri \"/\"] [unique_id \"def\"]\n"
+        "2024/04/01 10:00:00 [error] 1#1: *1 ModSecurity: Access denied [id \"949110\"] "
+        "[uri \"/old\"] [unique_id \"old\"]\n";
+    const auto blocks = parse_waf_blocks(log, "2024/05/01 00:00:00");
+    ASSERT_EQ(blocks.size(), 1U);
+    EXPECT_EQ(blocks[0].request_id, "abc123");
+    EXPECT_EQ(blocks[0].uri, "/api/v1/auth/health");
+    ASSERT_EQ(blocks[0].rule_ids.size(), 2U);
+    EXPECT_EQ(blocks[0].rule_ids[0], "942100");
+    const Finding finding = diagnose_waf_block(blocks[0]);
+    EXPECT_NE(finding.fixes[0].find("ctl:ruleRemoveById=942100"), std::string::npos);
+    EXPECT_NE(finding.fixes[0].find("nginx/modsecurity_custom.conf"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kronosctl::doctor
