@@ -375,18 +375,13 @@ cleanup() {
     fi
 
     if [[ -n "$STATE" && -d "$STATE" ]]; then
-        local state_real hash
-        state_real="$(cd "$STATE" && pwd -P)"
-        hash="$(printf '%s' "$state_real" | sha256sum | cut -c1-16)"
-        # reset deletes the state, the root-run cluster in /var/lib/kronos and the supervisor
-        # socket folder. It stops nothing here, because down already did.
+        # reset deletes the state, the root-run cluster and nginx temporary folder in
+        # /var/lib/kronos and the supervisor socket folder. It stops nothing here, because down
+        # already did.
         if ! KRONOS_STATE_DIR="$STATE" "$REPO/kronos" reset --yes >"$WORK/reset.log" 2>&1; then
             cat "$WORK/reset.log" >&2
             rm -rf "$STATE"
         fi
-        # NOTE: reset leaves the nginx temporary folder that native-setup.sh moves to
-        # /var/lib/kronos/nginx-<hash> when www-data cannot reach the state folder.
-        rm -rf "/var/lib/kronos/nginx-$hash"
         [[ -e "$STATE" ]] && fail "could not delete the state folder $STATE"
     fi
 

@@ -60,8 +60,8 @@ class Session : public std::enable_shared_from_this<Session> {
                        [self = shared_from_this()] { self->read_header(); });
     }
 
-    // Called when the server starts draining: an idle connection is closed now; a busy one
-    // finishes its request and answers with `Connection: close`.
+    // Called when the server starts draining. An idle connection is closed now, and a busy one
+    // finishes its request and sends the response with `Connection: close`.
     void drain() {
         asio::post(stream_.get_executor(), [self = shared_from_this()] {
             if (self->idle_) {

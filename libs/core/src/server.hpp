@@ -1,8 +1,8 @@
 #pragma once
 
-// The HTTP/1.1 server (Boost.Beast): keep-alive, read and write timeouts, a body limit per
-// route checked from the headers before the body is read, handlers run on a bounded worker
-// pool so no event loop waits on PostgreSQL, Redis or password hashing, and a graceful drain.
+// The HTTP/1.1 server (Boost.Beast) with keep-alive, read and write timeouts and a graceful
+// drain. Each route's body limit is checked from the headers before the body is read. Handlers
+// run on a bounded worker pool, so no event loop waits on PostgreSQL, Redis or password hashing.
 
 #include <chrono>
 #include <cstddef>

@@ -32,7 +32,7 @@ std::int64_t unix_now() {
 
 const std::string kRevokedJti = "kronos:revoked:jti:";
 const std::string kRevokedUser = "kronos:revoked:user:";
-// Longest access-token lifetime the revocation marks must outlive.
+// Maximum access-token lifetime, which the revocation marks must outlive.
 constexpr std::int64_t kMaxTokenLifetime = 24 * 3600;
 
 ApiError invalid_token(const std::string& why) {
@@ -245,7 +245,7 @@ boost::json::object TokenVerifier::verify(std::string_view token, std::string_vi
     if (!header) {
         throw invalid_token("header is not base64url JSON");
     }
-    // Only EdDSA is accepted, whatever the header asks for ("none" and HMAC tricks fail here).
+    // Only EdDSA is accepted, whatever algorithm the header names ("none" and HMAC tricks fail).
     if (string_claim(*header, "alg") != "EdDSA") {
         throw invalid_token("algorithm is not EdDSA");
     }
