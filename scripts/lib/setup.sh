@@ -59,6 +59,9 @@ BUILD_JOBS="${KRONOS_BUILD_JOBS:-2}"
 
 build_services() {
     info "building in $BUILD_DIR (ninja -j$BUILD_JOBS)"
+    # ccache keys on paths relative to the checkout, so another clone (or the copy that the
+    # add-service test builds) reuses this build's objects.
+    export CCACHE_BASEDIR="$KRONOS_REPO" CCACHE_NOHASHDIR=1
     cmake -S "$KRONOS_REPO" -B "$BUILD_DIR" -G Ninja >/dev/null ||
         die "cmake configuration failed; run 'cmake -S . -B build -G Ninja' to see the whole output"
     cmake --build "$BUILD_DIR" -j "$BUILD_JOBS" || die "build failed (see the compiler output above)"

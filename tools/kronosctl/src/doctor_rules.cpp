@@ -303,7 +303,8 @@ std::vector<WafBlock> parse_waf_blocks(const std::string& log_text, const std::s
                 block.rule_ids.push_back(id);
             }
         }
-        if (line.find("Access denied") != std::string::npos) {
+        // Only 403 denials are WAF blocks; rule 10004 rejects a content type with 415 on purpose.
+        if (line.find("Access denied with code 403") != std::string::npos) {
             blocked.insert(request_id);
         }
     }

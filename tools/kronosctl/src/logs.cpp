@@ -261,6 +261,11 @@ bool is_error_record(const LogRecord& record) {
     if (level == "error" || level == "critical" || level == "fatal") {
         return true;
     }
+    // A record at debug or info level is not an error even when a field is named "errors"
+    // (an import that reports "errors":0, say).
+    if (level == "debug" || level == "info") {
+        return false;
+    }
     const auto text = lower(record.raw);
     return text.find("error") != std::string::npos || text.find("exception") != std::string::npos ||
            text.find("critical") != std::string::npos;

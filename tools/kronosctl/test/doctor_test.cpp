@@ -113,5 +113,12 @@ TEST(WafBlocks, GroupedByRequestIdWithMatchedRuleFirst) {
     EXPECT_NE(finding.fixes[0].find("nginx/modsecurity_custom.conf"), std::string::npos);
 }
 
+TEST(WafBlocks, ContentTypeRejectionNotReported) {
+    const std::string log =
+        "2024/05/01 10:00:00 [error] 1#1: *7 ModSecurity: Access denied with code 415 (phase 1). "
+        "[id \"10004\"] [uri \"/api/v1/auth/login\"] [unique_id \"ct1\"], client: 127.0.0.1\n";
+    EXPECT_TRUE(parse_waf_blocks(log, "2024/05/01 00:00:00").empty());
+}
+
 }  // namespace
 }  // namespace kronosctl::doctor

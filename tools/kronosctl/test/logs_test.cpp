@@ -66,6 +66,11 @@ TEST(ErrorFilter, MatchesRunbookWords) {
         parse_log_line("1:M 01 May 2024 12:00:00.000 * Ready to accept connections")));
 }
 
+TEST(ErrorFilter, InfoRecordWithErrorsFieldIsNotError) {
+    EXPECT_FALSE(
+        is_error_record(parse_log_line(R"({"level":"info","event":"users_imported","errors":0})")));
+}
+
 TEST(Rfc3339, ParsesOffsetsAndFractions) {
     const auto utc = parse_rfc3339("2024-05-01T12:00:00Z");
     const auto offset = parse_rfc3339("2024-05-01T14:00:00+02:00");
