@@ -25,7 +25,7 @@ read_services_list() {
 read_services_list
 KRONOS_PROGRAMS=(postgres redis "${KRONOS_SCHEMAS[@]}" nginx)
 
-# Print the name of the shell variable that holds SERVICE's port (AUTH_PORT for auth).
+# Print the name of the shell variable that contains SERVICE's port (AUTH_PORT for auth).
 service_port_variable() {
     printf '%s_PORT' "$(printf '%s' "$1" | tr '[:lower:]' '[:upper:]')"
 }

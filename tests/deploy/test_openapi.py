@@ -328,7 +328,8 @@ def test_operations_name_roles(spec: dict[str, Any]) -> None:
         assert "Allowed:" in operation.get("description", ""), f"{method} {path}"
         public = operation["security"] == []
         if public:
-            assert roles == [] and relations == [], f"{method} {path}"
+            assert roles == [], f"{method} {path}: a public route lists roles"
+            assert relations == [], f"{method} {path}: a public route lists relations"
         else:
             assert roles or relations, f"{method} {path} names nobody"
 
@@ -407,8 +408,8 @@ def test_roles_match_contract(service: str, spec: dict[str, Any]) -> None:
             continue  # test_contract_routes_are_documented reports it
         assert set(operation["x-roles"]) == set(roles), f"{method} {path}"
         assert set(operation.get("x-relations", [])) == set(relations), f"{method} {path}"
-        assert (operation["security"] == []) == (roles == () and relations == ()), \
-            f"{method} {path}"
+        public = roles == () and relations == ()
+        assert (operation["security"] == []) == public, f"{method} {path}"
 
 
 def test_success_status_matches_contract(service: str, spec: dict[str, Any]) -> None:

@@ -149,7 +149,7 @@ void Database::run_transaction(std::string_view name,
                                    {"reason", "serialization failure or deadlock"}});
         } catch (const pqxx::sql_error& error) {
             if (error.sqlstate() == "57014" || error.sqlstate() == "55P03") {
-                throw ApiError::unavailable("The database took too long to answer; try again.")
+                throw ApiError::unavailable("The database query timed out; try again.")
                     .with_log_detail(std::string(name) + ": " + error.what());
             }
             throw;

@@ -39,8 +39,8 @@ std::optional<std::string> field_of(const RedisReply& fields, std::string_view n
     return std::nullopt;
 }
 
-// Turns one stream entry's field list into a directory entry; nullopt for an entry that is
-// not a well-formed user event (it is skipped and logged).
+// Turns one stream entry's field list into a directory entry. Returns nullopt for an entry
+// that is not a well-formed user event, which the caller skips and logs.
 std::optional<DirectoryEntry> parse_entry(const RedisReply& fields) {
     if (field_of(fields, "type") != "user") {
         return std::nullopt;

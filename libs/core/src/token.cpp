@@ -35,9 +35,9 @@ const std::string kRevokedUser = "kronos:revoked:user:";
 // Maximum access-token lifetime, which the revocation marks must outlive.
 constexpr std::int64_t kMaxTokenLifetime = 24 * 3600;
 
-ApiError invalid_token(const std::string& why) {
+ApiError invalid_token(const std::string& reason) {
     return ApiError::unauthorized("The access token is invalid or expired; sign in again.")
-        .with_log_detail("token rejected: " + why);
+        .with_log_detail("token rejected: " + reason);
 }
 
 std::optional<std::int64_t> int_claim(const boost::json::object& claims, std::string_view name) {
@@ -241,6 +241,7 @@ boost::json::object TokenVerifier::verify(std::string_view token, std::string_vi
     if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) {
         throw invalid_token("not three segments");
     }
+
     auto header = decode_json_segment(token.substr(0, first));
     if (!header) {
         throw invalid_token("header is not base64url JSON");
@@ -253,6 +254,7 @@ boost::json::object TokenVerifier::verify(std::string_view token, std::string_vi
     if (key == keys_.end()) {
         throw invalid_token("unknown kid");
     }
+
     auto signature = base64url_decode(token.substr(second + 1));
     if (!signature || signature->size() != crypto_sign_BYTES) {
         throw invalid_token("signature is malformed");
@@ -263,6 +265,7 @@ boost::json::object TokenVerifier::verify(std::string_view token, std::string_vi
                                     signed_part.size(), key->second.data()) != 0) {
         throw invalid_token("signature does not verify");
     }
+
     auto claims = decode_json_segment(token.substr(first + 1, second - first - 1));
     if (!claims) {
         throw invalid_token("payload is not base64url JSON");
@@ -273,6 +276,7 @@ boost::json::object TokenVerifier::verify(std::string_view token, std::string_vi
     if (!audience_matches(*claims, audience)) {
         throw invalid_token("wrong audience");
     }
+
     const auto now = unix_now();
     auto expires = int_claim(*claims, "exp");
     if (!expires || now > *expires + leeway_) {

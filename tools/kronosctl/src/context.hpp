@@ -56,7 +56,7 @@ struct Context {
 // Registers --compose on APP, writing into OPTIONS.
 void add_context_options(CLI::App& app, ContextOptions& options);
 
-// Finds the repository root: START or its nearest parent that holds docker-compose.yml and an
+// Finds the repository root: START or its nearest parent that contains docker-compose.yml and an
 // nginx/ folder.
 std::optional<std::filesystem::path> find_repo_root(const std::filesystem::path& start);
 

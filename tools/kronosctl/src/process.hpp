@@ -38,7 +38,7 @@ struct ProcessResult {
     bool timed_out = false;
     std::string output;
     std::string error_output;
-    // Why the program could not be started (empty when it ran).
+    // Reason the program could not be started (empty when it ran).
     std::string error;
 
     bool succeeded() const { return error.empty() && !timed_out && exit_code == 0; }

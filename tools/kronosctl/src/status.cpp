@@ -170,7 +170,7 @@ ServiceStatus native_status(const Context& context, const ComposeService& servic
         ProcessOptions options;
         options.timeout = std::chrono::seconds(5);
         options.merge_stderr = true;
-        // Without the password Redis answers NOAUTH, which is enough to know it serves.
+        // Without the password Redis replies NOAUTH, which shows that it serves.
         const auto check =
             run_process({"redis-cli", "-h", "127.0.0.1", "-p", port, "ping"}, options);
         const bool answers = check.error.empty() && !check.timed_out &&

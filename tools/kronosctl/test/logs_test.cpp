@@ -76,7 +76,9 @@ TEST(Rfc3339, ParsesOffsetsAndFractions) {
     const auto offset = parse_rfc3339("2024-05-01T14:00:00+02:00");
     const auto fraction = parse_rfc3339("2024-05-01T12:00:00.5Z");
 
-    ASSERT_TRUE(utc && offset && fraction);
+    ASSERT_TRUE(utc);
+    ASSERT_TRUE(offset);
+    ASSERT_TRUE(fraction);
     EXPECT_EQ(*utc, *offset);
     EXPECT_EQ(*fraction - *utc, std::chrono::milliseconds(500));
 }

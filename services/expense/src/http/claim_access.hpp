@@ -1,7 +1,7 @@
 #pragma once
 
 // Who may see and act on a claim. A caller who may not see a claim gets 404, as if it did not
-// exist; a caller who may see it but not do this gets 403.
+// exist. A caller who may see it but not perform the action gets 403.
 
 #include <pqxx/pqxx>
 #include <string>

@@ -6,7 +6,7 @@
 
 namespace kronos::expense::http {
 
-// What every handler needs besides the request.
+// State every handler needs besides the request.
 struct Context {
     core::Database& db;
     std::string base_currency;  // EXPENSE_BASE_CURRENCY, validated at start

@@ -14,7 +14,7 @@
 //   unsupported_media_type  415: wrong Content-Type.
 //   rule_violated           422: well-formed but breaks a rule; `fields` names the fields.
 //   rate_limited            429: too many attempts; `retry_after` is set.
-//   unavailable             503: a dependency (PostgreSQL, Redis) is not answering.
+//   unavailable             503: a dependency (PostgreSQL, Redis) is not responding.
 //   internal                500: a bug; the client sees a generic message, the log the detail.
 
 #include <boost/json/object.hpp>
