@@ -9,6 +9,7 @@ REQUIRED_PACKAGES=(
     libssl-dev libcli11-dev libyaml-cpp-dev libgtest-dev libgmock-dev
     postgresql-15 redis-server nginx libnginx-mod-http-modsecurity modsecurity-crs supervisor
     alembic python3-alembic python3-psycopg2 python3-pytest python3-requests python3-yaml
+    python3-dnslib
     openssl curl jq iproute2 docker-compose clang-format
 )
 

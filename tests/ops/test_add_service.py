@@ -143,7 +143,12 @@ def test_add_service_writes_every_file(copy, port):
     assert f"payroll {port}" in (copy / "deploy/services.list").read_text().splitlines()
     assert "add_subdirectory(services/payroll)" in (copy / "CMakeLists.txt").read_text()
     assert "~^/api/v1/payroll/" in (copy / "nginx/snippets/access_log_format.conf").read_text()
-    assert "upstream kronos_payroll" in (copy / "nginx/runtime-compose/http.conf").read_text()
+    compose_http = (copy / "nginx/runtime-compose/http.conf").read_text()
+    assert f"map $host $kronos_upstream_payroll {{\n    default payroll:{port};\n}}" in compose_http
+    assert "upstream kronos_payroll" not in compose_http
+    k8s_http = (copy / "deploy/k8s/base/gateway/runtime/http.conf").read_text()
+    assert f"upstream kronos_payroll {{\n    server payroll:{port};" in k8s_http
+    assert "map $host $kronos_upstream_payroll {\n    default kronos_payroll;\n}" in k8s_http
     assert "KRONOS_DB_PASSWORD_PAYROLL=" in (copy / ".env.example").read_text()
 
     import yaml  # Debian's python3-yaml

@@ -199,8 +199,8 @@ def test_audit_service_on_edge_fails(checkout):
 
 def test_audit_upstream_wrong_port_fails(checkout):
     http_conf = checkout / "nginx" / "runtime-compose" / "http.conf"
-    http_conf.write_text(http_conf.read_text().replace("server leave:8002;", "server leave:8012;"))
-    line = line_of(http_conf, r"server leave:8012;")
+    http_conf.write_text(http_conf.read_text().replace("default leave:8002;", "default leave:8012;"))
+    line = line_of(http_conf, r"default leave:8012;")
 
     result = audit(checkout)
 
@@ -213,7 +213,7 @@ def test_audit_upstream_wrong_port_fails(checkout):
 def test_audit_proxy_pass_wrong_port_fails(checkout):
     api_conf = checkout / "nginx" / "conf.d" / "api.conf"
     text = api_conf.read_text()
-    api_conf.write_text(text.replace("    proxy_pass http://kronos_expense;\n",
+    api_conf.write_text(text.replace("    proxy_pass http://$kronos_upstream_expense;\n",
                                      "    proxy_pass http://expense:8004;\n", 1))
     line = line_of(api_conf, r"proxy_pass http://expense:8004;")
 
@@ -221,6 +221,68 @@ def test_audit_proxy_pass_wrong_port_fails(checkout):
 
     assert result.returncode == 1
     assert f"nginx/conf.d/api.conf:{line}: route to expense:8004" in result.stdout
+
+
+def test_audit_fixed_host_in_proxy_pass_fails(checkout):
+    """A host name written into proxy_pass is resolved once, so a recreated container is lost."""
+    api_conf = checkout / "nginx" / "conf.d" / "api.conf"
+    text = api_conf.read_text()
+    api_conf.write_text(text.replace("    proxy_pass http://$kronos_upstream_leave;\n",
+                                     "    proxy_pass http://leave:8002;\n", 1))
+    line = line_of(api_conf, r"proxy_pass http://leave:8002;")
+
+    result = audit(checkout)
+
+    assert result.returncode == 1
+    assert failed_check_names(result.stdout) == {"routes"}
+    assert (f"nginx/conf.d/api.conf:{line}: route to leave: nginx resolves it once at start"
+            in result.stdout)
+
+
+def test_audit_compose_upstream_group_fails(checkout):
+    """An upstream{} group in the Compose gateway keeps the address it resolved at start."""
+    http_conf = checkout / "nginx" / "runtime-compose" / "http.conf"
+    text = http_conf.read_text()
+    text = text.replace("map $host $kronos_upstream_auth {\n    default auth:8001;\n}",
+                        "upstream kronos_auth {\n    server auth:8001;\n}\n\n"
+                        "map $host $kronos_upstream_auth {\n    default kronos_auth;\n}")
+    http_conf.write_text(text)
+    line = line_of(http_conf, r"server auth:8001;")
+
+    result = audit(checkout)
+
+    assert result.returncode == 1
+    assert failed_check_names(result.stdout) == {"routes"}
+    assert (f"nginx/runtime-compose/http.conf:{line}: route to auth (upstream kronos_auth used at "
+            "nginx/conf.d/api.conf:") in result.stdout
+    assert "nginx resolves it once at start" in result.stdout
+
+
+def test_audit_missing_resolver_fails(checkout):
+    http_conf = checkout / "nginx" / "runtime-compose" / "http.conf"
+    http_conf.write_text(re.sub(r"(?m)^resolver .*\n", "", http_conf.read_text()))
+    line = line_of(http_conf, r"default expense:8003;")
+
+    result = audit(checkout)
+
+    assert result.returncode == 1
+    assert failed_check_names(result.stdout) == {"routes"}
+    assert (f"nginx/runtime-compose/http.conf:{line}: $kronos_upstream_expense names expense:8003, "
+            "which nginx looks up for each request, but no resolver is set") in result.stdout
+
+
+def test_audit_undefined_upstream_variable_fails(checkout):
+    api_conf = checkout / "nginx" / "conf.d" / "api.conf"
+    text = api_conf.read_text()
+    api_conf.write_text(text.replace("    proxy_pass http://$kronos_upstream_leave;\n",
+                                     "    proxy_pass http://$kronos_upstream_leaves;\n", 1))
+    line = line_of(api_conf, r"proxy_pass http://\$kronos_upstream_leaves;")
+
+    result = audit(checkout)
+
+    assert result.returncode == 1
+    assert (f"nginx/conf.d/api.conf:{line}: proxy_pass to $kronos_upstream_leaves, which no map in "
+            "nginx/runtime-compose/http.conf defines") in result.stdout
 
 
 def test_audit_route_to_unknown_service_fails(checkout):

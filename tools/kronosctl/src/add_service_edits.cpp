@@ -175,6 +175,8 @@ std::map<std::string, int> parse_services_list(const std::string& text) {
 std::map<std::string, std::vector<int>> nginx_upstream_ports(const std::string& text) {
     static const std::regex upstream(R"(upstream\s+([A-Za-z0-9_]+)\s*\{([^}]*)\})");
     static const std::regex server(R"(server\s+[^\s;]*:([0-9]+)\b)");
+    static const std::regex map(
+        R"(map\s+\S+\s+\$kronos_upstream_([A-Za-z0-9_]+)\s*\{\s*default\s+[^\s;:]+:([0-9]+)\s*;)");
     std::map<std::string, std::vector<int>> ports;
     for (std::sregex_iterator it(text.begin(), text.end(), upstream), end; it != end; ++it) {
         const std::string body = (*it)[2].str();
@@ -182,6 +184,9 @@ std::map<std::string, std::vector<int>> nginx_upstream_ports(const std::string& 
         for (std::sregex_iterator s(body.begin(), body.end(), server); s != end; ++s) {
             list.push_back(std::stoi((*s)[1].str()));
         }
+    }
+    for (std::sregex_iterator it(text.begin(), text.end(), map), end; it != end; ++it) {
+        ports["kronos_" + (*it)[1].str()].push_back(std::stoi((*it)[2].str()));
     }
     return ports;
 }
@@ -330,30 +335,39 @@ std::string edit_upstreams(const std::string& text, const NewService& service,
                            const std::string& host) {
     std::string result = text;
     const std::string upstream = "kronos_" + service.name;
+    const std::string address = host + ":" + std::to_string(service.port);
 
-    if (!contains(result, "upstream " + upstream + " ")) {
+    // Where an upstream{} group per service exists (Kubernetes, whose Service addresses never
+    // change), the new service gets one too and its variable names the group. Otherwise
+    // (Compose) the variable names the address, which the resolver looks up for each request.
+    const bool groups =
+        contains(result, "\nupstream kronos_") || result.starts_with("upstream kronos_");
+    if (groups && !contains(result, "upstream " + upstream + " ")) {
         auto last = result.rfind("\nupstream kronos_");
-        if (last == std::string::npos && result.starts_with("upstream kronos_")) {
+        if (last == std::string::npos) {
             last = 0;
         }
-        const auto close = last == std::string::npos ? last : result.find("\n}\n", last);
+        const auto close = result.find("\n}\n", last);
         if (close == std::string::npos) {
-            throw std::runtime_error("no 'upstream kronos_...' block found to add " + upstream +
-                                     " after");
+            throw std::runtime_error("the 'upstream kronos_...' block has no closing '}' line");
         }
-        result.insert(close + 3, "\nupstream " + upstream + " {\n    server " + host + ":" +
-                                     std::to_string(service.port) + ";\n    keepalive 128;\n}\n");
+        result.insert(close + 3, "\nupstream " + upstream + " {\n    server " + address +
+                                     ";\n    keepalive 128;\n}\n");
     }
 
-    // Kubernetes routes that name their upstream through a variable need a map per service.
     const std::string map_prefix = "\nmap $host $kronos_upstream_";
-    if (contains(result, map_prefix) && !contains(result, map_prefix + service.name + " ")) {
+    if (!contains(result, map_prefix + service.name + " ")) {
         const auto last = result.rfind(map_prefix);
-        const auto close = result.find("\n}\n", last);
-        if (close != std::string::npos) {
-            result.insert(close + 3, "\nmap $host $kronos_upstream_" + service.name +
-                                         " {\n    default " + upstream + ";\n}\n");
+        const auto close = last == std::string::npos ? last : result.find("\n}\n", last);
+        if (close == std::string::npos) {
+            throw std::runtime_error(
+                "no 'map $host $kronos_upstream_...' block found to add "
+                "$kronos_upstream_" +
+                service.name + " after");
         }
+        result.insert(close + 3, map_prefix.substr(1) + service.name + " {\n    default " +
+                                     (groups ? upstream : address) + ";\n}\n");
+        result.insert(close + 3, "\n");
     }
     return result;
 }

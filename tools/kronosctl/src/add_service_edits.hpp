@@ -42,7 +42,8 @@ std::string validate_port(int port);
 // std::runtime_error naming the line when a line is malformed.
 std::map<std::string, int> parse_services_list(const std::string& text);
 
-// Ports of the upstream servers in an nginx file (`server HOST:PORT;`), by upstream name.
+// Ports of the service addresses in an nginx file, by upstream name (kronos_<service>): the
+// `server HOST:PORT;` lines of upstream blocks and `default HOST:PORT;` of $kronos_upstream_ maps.
 std::map<std::string, std::vector<int>> nginx_upstream_ports(const std::string& text);
 
 // Inserts `block` on the lines just above the line equal to `marker`. Throws std::runtime_error
@@ -58,7 +59,8 @@ std::string edit_generate_env(const std::string& text, const NewService& service
 std::string edit_dockerfile(const std::string& text, const NewService& service);
 std::string edit_top_cmake(const std::string& text, const NewService& service);
 std::string edit_route_map(const std::string& text, const NewService& service);
-// `host` is the upstream host: the Compose or Kubernetes service name.
+// Adds the service's $kronos_upstream_<name> map and, where the file defines an upstream group per
+// service, its group. `host` is the Compose or Kubernetes service name.
 std::string edit_upstreams(const std::string& text, const NewService& service,
                            const std::string& host);
 

@@ -643,8 +643,8 @@ CheckResult check_healthchecks(const ComposeFile& compose, const std::string& co
 
 CheckResult check_routes(const std::filesystem::path& root, const ComposeFile& compose) {
     CheckResult result{"routes",
-                       "every nginx route (conf.d proxy_pass and its upstream) reaches a Compose "
-                       "service on its port",
+                       "every nginx route (conf.d proxy_pass and the address it names) reaches a "
+                       "Compose service on its port, through names nginx looks up again",
                        {},
                        {}};
 
@@ -654,25 +654,43 @@ CheckResult check_routes(const std::filesystem::path& root, const ComposeFile& c
         std::string file;
         int line = 0;
     };
+    // The address a $kronos_upstream_<name> map gives: an upstream{} group or "host:port".
+    struct Variable {
+        std::string value;
+        int line = 0;
+    };
     std::map<std::string, std::vector<Server>> upstreams;
+    std::map<std::string, Variable> variables;
+    int resolver_line = 0;
     static const std::regex upstream_open(R"(^\s*upstream\s+([A-Za-z0-9_.-]+)\s*\{)");
     static const std::regex server_line(R"(^\s*server\s+([A-Za-z0-9_.-]+)(:([0-9]+))?[\s;])");
+    static const std::regex map_open(R"(^\s*map\s+\S+\s+\$([A-Za-z0-9_]+)\s*\{)");
+    static const std::regex default_line(R"(^\s*default\s+([A-Za-z0-9_.:-]+)\s*;)");
+    static const std::regex resolver(R"(^\s*resolver\s)");
     const std::string upstream_file = "nginx/runtime-compose/http.conf";
     {
         const auto text = read_file(root / upstream_file);
         if (!text) {
             result.findings.push_back(
-                {upstream_file, 0, "missing: it defines the upstreams of the Compose deployment"});
+                {upstream_file, 0, "missing: it defines the service addresses of Compose"});
         }
         std::string current_upstream;
+        std::string current_map;
         int number = 0;
         for (const auto line : split_lines(text.value_or(""))) {
             ++number;
             const auto code = strip_comment(line);
             std::smatch match;
+            if (std::regex_search(code, match, resolver)) {
+                resolver_line = number;
+            }
             if (std::regex_search(code, match, upstream_open)) {
                 current_upstream = match.str(1);
                 upstreams[current_upstream];
+                continue;
+            }
+            if (std::regex_search(code, match, map_open)) {
+                current_map = match.str(1);
                 continue;
             }
             if (!current_upstream.empty() && std::regex_search(code, match, server_line)) {
@@ -682,15 +700,29 @@ CheckResult check_routes(const std::filesystem::path& root, const ComposeFile& c
                     upstream_file, number};
                 upstreams[current_upstream].push_back(server);
             }
+            if (!current_map.empty() && std::regex_search(code, match, default_line)) {
+                variables[current_map] = {match.str(1), number};
+            }
             if (code.find('}') != std::string::npos) {
                 current_upstream.clear();
+                current_map.clear();
             }
         }
     }
 
     static const std::regex location_open(R"(^\s*location\s+(=|~\*?|\^~)?\s*(\S+)\s*\{)");
     static const std::regex proxy_pass(
-        R"(^\s*proxy_pass\s+https?://([A-Za-z0-9_.-]+)(:([0-9]+))?[^;]*;)");
+        R"(^\s*proxy_pass\s+https?://(\$?[A-Za-z0-9_.-]+)(:([0-9]+))?[^;]*;)");
+    static const std::regex host_port(R"(^([A-Za-z0-9_.-]+):([0-9]+)$)");
+    const auto stale_after_recreation = [&](const std::string& file, int line,
+                                            const std::string& what) {
+        result.findings.push_back(
+            {file, line,
+             what +
+                 ": nginx resolves it once at start, so a recreated container is not reached "
+                 "until a reload; pass to $kronos_upstream_<service>, a map in " +
+                 upstream_file + " that gives \"service:port\""});
+    };
     static const std::regex api_prefix(R"(^\^?/api/v1/(\(\?:)?([a-z][a-z0-9]*))");
     std::set<std::string> routed_services;
     std::vector<std::filesystem::path> route_files;
@@ -719,10 +751,42 @@ CheckResult check_routes(const std::filesystem::path& root, const ComposeFile& c
             }
             if (std::regex_search(code, match, proxy_pass)) {
                 ++proxy_count;
-                const auto target = match.str(1);
+                auto target = match.str(1);
                 std::vector<Server> servers;
                 std::string via;
-                if (const auto found = upstreams.find(target); found != upstreams.end()) {
+                bool fixed_address = true;
+                if (target.starts_with('$')) {
+                    const auto variable = variables.find(target.substr(1));
+                    std::smatch address;
+                    if (variable == variables.end()) {
+                        result.findings.push_back({relative, number,
+                                                   "proxy_pass to " + target +
+                                                       ", which no map in " + upstream_file +
+                                                       " defines"});
+                        target.clear();
+                    } else if (std::regex_match(variable->second.value, address, host_port)) {
+                        fixed_address = false;
+                        servers.push_back({address.str(1),
+                                           static_cast<unsigned int>(std::stoul(address.str(2))),
+                                           upstream_file, variable->second.line});
+                        via = " (" + target + " used at " + relative + ":" +
+                              std::to_string(number) + ")";
+                        target.clear();
+                        if (resolver_line == 0) {
+                            result.findings.push_back(
+                                {upstream_file, variable->second.line,
+                                 "$" + variable->first + " names " + variable->second.value +
+                                     ", which nginx looks up for each request, but no resolver "
+                                     "is set; add `resolver 127.0.0.11 valid=10s;` (Docker's "
+                                     "DNS server)"});
+                        }
+                    } else {
+                        target = variable->second.value;
+                    }
+                }
+                if (target.empty()) {
+                    // Found above, or reported as undefined.
+                } else if (const auto found = upstreams.find(target); found != upstreams.end()) {
                     servers = found->second;
                     via = " (upstream " + target + " used at " + relative + ":" +
                           std::to_string(number) + ")";
@@ -738,6 +802,10 @@ CheckResult check_routes(const std::filesystem::path& root, const ComposeFile& c
                                            ? static_cast<unsigned int>(std::stoul(match.str(3)))
                                            : 80U,
                                        relative, number});
+                }
+                if (fixed_address && !servers.empty()) {
+                    stale_after_recreation(servers.front().file, servers.front().line,
+                                           "route to " + servers.front().host + via);
                 }
                 std::string location_service;
                 if (!locations.empty()) {

@@ -75,19 +75,28 @@ int supervisor_pid(const std::string& status_output) {
 
 std::vector<UpstreamServer> parse_upstreams(const std::string& text, const std::string& file) {
     static const std::regex upstream_open(R"(^\s*upstream\s+([A-Za-z0-9_]+)\s*\{)");
+    static const std::regex map_open(R"(^\s*map\s+\S+\s+\$kronos_upstream_([A-Za-z0-9_]+)\s*\{)");
     static const std::regex server(R"(^\s*server\s+([^\s;]+):([0-9]+)\b)");
+    static const std::regex map_default(R"(^\s*default\s+([^\s;:]+):([0-9]+)\s*;)");
     std::vector<UpstreamServer> servers;
     std::istringstream lines(text);
     std::string line;
     std::string current;
+    bool in_map = false;
     int number = 0;
     while (std::getline(lines, line)) {
         ++number;
         std::smatch match;
         if (std::regex_search(line, match, upstream_open)) {
             current = match[1].str();
-        } else if (!current.empty() && std::regex_search(line, match, server)) {
-            servers.push_back({current, match[1].str(), std::stoi(match[2].str()), file, number});
+            in_map = false;
+        } else if (std::regex_search(line, match, map_open)) {
+            current = "kronos_" + match[1].str();
+            in_map = true;
+        } else if (!current.empty() &&
+                   std::regex_search(line, match, in_map ? map_default : server)) {
+            servers.push_back(
+                {current, match[1].str(), std::stoi(match[2].str()), file, number, in_map});
         } else if (line.find('}') != std::string::npos) {
             current.clear();
         }
@@ -123,25 +132,29 @@ std::vector<Finding> check_upstreams(const std::vector<UpstreamServer>& servers,
         }
         std::string expected_text = (hosts.empty() ? std::string("?") : hosts.front()) + ":" +
                                     std::to_string(wanted->second.port);
-        std::string detail = where + ": upstream " + server.upstream + " points at " + server.host +
-                             ":" + std::to_string(server.port) + ", but " + service +
-                             " listens on " + expected_text;
+        const std::string label =
+            server.from_map ? "$kronos_upstream_" + service : "upstream " + server.upstream;
+        std::string detail = where + ": " + label + " points at " + server.host + ":" +
+                             std::to_string(server.port) + ", but " + service + " listens on " +
+                             expected_text;
         if (!host_ok) {
             detail += " ('" + server.host + "' is not the service's name or address)";
         }
-        findings.push_back({service,
-                            "wrong internal URL",
-                            {detail},
-                            {"set `server " + expected_text + ";` at " + where +
-                             " and reload the gateway (kronosctl reload-gateway)"}});
+        findings.push_back(
+            {service,
+             "wrong internal URL",
+             {detail},
+             {"set `" + std::string(server.from_map ? "default " : "server ") + expected_text +
+              ";` at " + where + " and reload the gateway (kronosctl reload-gateway)"}});
     }
     for (const auto& [service, address] : expected) {
         if (!seen.contains(service)) {
             findings.push_back(
                 {service,
                  "wrong internal URL",
-                 {"no nginx upstream kronos_" + service + " is defined"},
-                 {"add `upstream kronos_" + service + " { server " +
+                 {"the gateway has no address for " + service + ": no upstream kronos_" + service +
+                  " and no map of $kronos_upstream_" + service + " with a host:port"},
+                 {"add `map $host $kronos_upstream_" + service + " { default " +
                   (address.hosts.empty() ? std::string("?") : address.hosts.front()) + ":" +
                   std::to_string(address.port) + "; }` to the runtime http.conf"}});
         }

@@ -38,13 +38,15 @@ struct ServiceEvidence {
     std::optional<Probe> gateway_ready;
 };
 
-// One `server HOST:PORT` line of an nginx upstream block.
+// Where the gateway sends a service's requests: a `server HOST:PORT` line of an upstream block,
+// or the `default HOST:PORT` line of a `map ... $kronos_upstream_<name>` block.
 struct UpstreamServer {
-    std::string upstream;  // kronos_auth
+    std::string upstream;  // kronos_auth, for both forms
     std::string host;
     int port = 0;
     std::string file;
     int line = 0;
+    bool from_map = false;
 };
 
 // A request the WAF blocked, from the nginx error log.
@@ -62,7 +64,8 @@ std::string supervisor_state(const std::string& status_output);
 // The pid from `supervisorctl status` output ("... RUNNING   pid 1234, uptime ..."), or 0.
 int supervisor_pid(const std::string& status_output);
 
-// Upstream server lines of an nginx file, with file and line number.
+// Upstream server lines and "host:port" map defaults of an nginx file, with file and line
+// number. A map default that names an upstream group is left to that group's server lines.
 std::vector<UpstreamServer> parse_upstreams(const std::string& text, const std::string& file);
 
 // Checks each service's upstream against where the service listens: `expected` maps a service

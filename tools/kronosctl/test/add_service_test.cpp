@@ -107,6 +107,25 @@ TEST(Upstreams, AddedAfterLastUpstreamWithMap) {
     EXPECT_EQ(ports.at("kronos_auth"), std::vector<int>{8001});
 }
 
+TEST(Upstreams, ComposeMapNamesTheAddress) {
+    const std::string text =
+        "resolver 127.0.0.11 valid=10s;\n\nmap $host $kronos_upstream_auth {\n"
+        "    default auth:8001;\n}\n\nlimit_req_zone x;\n";
+    const std::string edited = edit_upstreams(text, kPayroll, "payroll");
+    EXPECT_EQ(edited,
+              "resolver 127.0.0.11 valid=10s;\n\nmap $host $kronos_upstream_auth {\n"
+              "    default auth:8001;\n}\n\nmap $host $kronos_upstream_payroll {\n"
+              "    default payroll:8014;\n}\n\nlimit_req_zone x;\n");
+    EXPECT_EQ(edit_upstreams(edited, kPayroll, "payroll"), edited);
+    const auto ports = nginx_upstream_ports(edited);
+    EXPECT_EQ(ports.at("kronos_payroll"), std::vector<int>{8014});
+    EXPECT_EQ(ports.at("kronos_auth"), std::vector<int>{8001});
+}
+
+TEST(Upstreams, NoServiceAddressRejected) {
+    EXPECT_THROW(edit_upstreams("limit_req_zone x;\n", kPayroll, "payroll"), std::runtime_error);
+}
+
 TEST(RouteMap, EntryAboveDefault) {
     const std::string text =
         "map $request_uri $kronos_route {\n    ~^/api/v1/auth/     auth;\n    default             "
@@ -162,8 +181,9 @@ TEST(GeneratedFiles, SkeletonLayout) {
         main.find("{\"payroll\", std::string(kronos::payroll::domain::kExpectedMigration), 8014}"),
         std::string::npos);
     EXPECT_EQ(main.find('@'), std::string::npos);
-    EXPECT_NE(files.at("nginx/conf.d/payroll.conf").find("proxy_pass http://kronos_payroll;"),
-              std::string::npos);
+    EXPECT_NE(
+        files.at("nginx/conf.d/payroll.conf").find("proxy_pass http://$kronos_upstream_payroll;"),
+        std::string::npos);
 }
 
 }  // namespace

@@ -42,6 +42,46 @@ TEST(Upstreams, UnknownComposeHostNamed) {
               std::string::npos);
 }
 
+TEST(Upstreams, ComposeMapWrongPortNamedWithFileAndLine) {
+    const std::string conf =
+        "resolver 127.0.0.11 valid=10s;\n\nmap $host $kronos_upstream_auth {\n"
+        "    default auth:8011;\n}\n\nmap $host $kronos_upstream_leave {\n"
+        "    default leave:8002;\n}\n";
+    const auto servers = parse_upstreams(conf, "http.conf");
+    ASSERT_EQ(servers.size(), 2U);
+    EXPECT_EQ(servers[0].upstream, "kronos_auth");
+    EXPECT_EQ(servers[0].line, 4);
+    EXPECT_TRUE(servers[0].from_map);
+    const auto findings =
+        check_upstreams(servers, {{"auth", {{"auth"}, 8001}}, {"leave", {{"leave"}, 8002}}});
+    ASSERT_EQ(findings.size(), 1U);
+    EXPECT_EQ(findings[0].evidence[0],
+              "http.conf:4: $kronos_upstream_auth points at auth:8011, but auth listens on "
+              "auth:8001");
+    EXPECT_EQ(findings[0].fixes[0],
+              "set `default auth:8001;` at http.conf:4 and reload the gateway (kronosctl "
+              "reload-gateway)");
+}
+
+TEST(Upstreams, MapNamingAGroupLeavesItToTheGroup) {
+    const std::string conf =
+        "upstream kronos_auth {\n    server 127.0.0.1:8001;\n}\n"
+        "map $host $kronos_upstream_auth {\n    default kronos_auth;\n}\n";
+    const auto servers = parse_upstreams(conf, "f");
+    ASSERT_EQ(servers.size(), 1U);
+    EXPECT_FALSE(servers[0].from_map);
+    EXPECT_TRUE(check_upstreams(servers, {{"auth", {{"127.0.0.1"}, 8001}}}).empty());
+}
+
+TEST(Upstreams, MissingServiceAddressNamed) {
+    const auto findings = check_upstreams({}, {{"payroll", {{"payroll"}, 8014}}});
+    ASSERT_EQ(findings.size(), 1U);
+    EXPECT_EQ(findings[0].subject, "payroll");
+    EXPECT_EQ(findings[0].fixes[0],
+              "add `map $host $kronos_upstream_payroll { default payroll:8014; }` to the runtime "
+              "http.conf");
+}
+
 TEST(DiagnoseService, StoppedProcessNotRunning) {
     ServiceEvidence evidence;
     evidence.name = "leave";
