@@ -31,6 +31,8 @@ GATEWAY_PORT = 8080
 
 @dataclass
 class Manifests:
+    """The Kubernetes objects of one checkout and the services they must contain."""
+
     root: Path
     services: dict[str, int]
     objects: list[dict]
@@ -214,7 +216,7 @@ def service_secret_is_its_own(m: Manifests, name: str) -> None:
     secret_names = [volume["secret"]["secretName"] for volume in pod["volumes"]
                     if "secret" in volume]
     assert len(secret_names) == 1, secret_names
-    # Rendering appends a hash of the content to a generated Secret's name.
+    # kustomize appends a hash of the content to the name of a generated Secret.
     assert secret_names[0] == f"kronos-{name}" or secret_names[0].startswith(f"kronos-{name}-")
 
 

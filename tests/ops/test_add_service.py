@@ -3,8 +3,9 @@
 The copy contains the files git knows (tracked and untracked, not ignored), never the shared build
 folder. The Kubernetes manifests of the copy must pass the checks tests/deploy/k8s_checks.py runs
 on the repository, with the new service among the services. The last test builds the copy with
-ccache, starts its native stack on free ports and checks that the new service answers through
-the gateway. Environment: KRONOSCTL names the binary (default build/tools/kronosctl/kronosctl).
+ccache, starts its native stack on free ports and checks that the gateway serves the new
+service's health and ready routes. Environment: KRONOSCTL names the binary (default
+build/tools/kronosctl/kronosctl).
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 // The Kubernetes edits of `kronosctl add-service`. Like the other edits they insert text next to
 // the entries of the existing services instead of re-emitting the YAML, so comments and layout
-// survive. Each anchor is an entry the three services have; when it is missing the edit throws
-// and the command writes nothing.
+// survive. When such an entry is missing, the edit throws and the command writes nothing.
 
 #include <algorithm>
 #include <cctype>

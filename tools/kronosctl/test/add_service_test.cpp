@@ -410,7 +410,7 @@ TEST(K8sMigrateJob, SecondEditChangesNothing) {
     EXPECT_EQ(edit_k8s_migrate_job(once, kPayroll), once);
 }
 
-TEST(K8sMigrateJob, SchemaNamePrefixIsNotTheSchema) {
+TEST(K8sMigrateJob, PrefixOfListedSchemaAdded) {
     const NewService pay{"pay", 8015};
     const std::string edited =
         edit_k8s_migrate_job(edit_k8s_migrate_job(kMigrateJob, kPayroll), pay);
