@@ -19,9 +19,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 SERVICES = {"auth": 8001, "leave": 8002, "expense": 8003}
 
-# Upstream host names exist only inside Docker or Kubernetes, and nginx -t resolves the names of
-# upstream{} servers, so the check points them at loopback.
-UPSTREAM_SERVER = re.compile(r"server\s+(auth|leave|expense):(\d+)")
+# Upstream host names (the service names) exist only inside Docker or Kubernetes, and nginx -t
+# resolves the names of upstream{} servers, so the check points them at loopback.
+UPSTREAM_SERVER = re.compile(r"server\s+([a-z][a-z0-9]*):(\d+)")
 
 
 def can_run_nginx_in_namespace() -> bool:
@@ -61,12 +61,12 @@ def nginx_test(etc_nginx: Path, run_as_uid: int | None = None) -> subprocess.Com
                           text=True, timeout=60)
 
 
-def build_gateway_etc(root: Path) -> Path:
-    """Lay out /etc/nginx as deploy/docker/gateway.Dockerfile does, under ROOT/etc-nginx."""
+def build_gateway_etc(root: Path, repo: Path = REPO) -> Path:
+    """Lay out /etc/nginx of REPO as deploy/docker/gateway.Dockerfile does, under ROOT/etc-nginx."""
     etc = root / "etc-nginx"
     etc.mkdir(parents=True)
-    shutil.copytree(REPO / "nginx", etc / "kronos", symlinks=True)
-    shutil.copytree(REPO / "nginx" / "runtime-compose", etc / "runtime")
+    shutil.copytree(repo / "nginx", etc / "kronos", symlinks=True)
+    shutil.copytree(repo / "nginx" / "runtime-compose", etc / "runtime")
     for name in ("nginx.conf", "proxy_params", "modsecurity_custom.conf", "conf.d", "snippets",
                  "modsecurity"):
         (etc / name).symlink_to(f"kronos/{name}")

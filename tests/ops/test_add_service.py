@@ -1,9 +1,11 @@
 """Black-box tests of `kronosctl add-service` on a copy of the repository.
 
 The copy contains the files git knows (tracked and untracked, not ignored), never the shared build
-folder. The last test builds the copy with ccache, starts its native stack on free ports and
-checks that the new service answers through the gateway. Environment: KRONOSCTL names the
-binary (default build/tools/kronosctl/kronosctl).
+folder. The Kubernetes manifests of the copy must pass the checks tests/deploy/k8s_checks.py runs
+on the repository, with the new service among the services. The last test builds the copy with
+ccache, starts its native stack on free ports and checks that the gateway serves the new
+service's health and ready routes. Environment: KRONOSCTL names the binary (default
+build/tools/kronosctl/kronosctl).
 """
 
 from __future__ import annotations
@@ -14,14 +16,22 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml  # Debian's python3-yaml
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "deploy"))
+import k8s_checks  # noqa: E402
+from deploy_helpers import SERVICES  # noqa: E402
+
 KRONOSCTL = Path(os.environ.get("KRONOSCTL", REPO / "build/tools/kronosctl/kronosctl"))
 NAME = "payroll"
+PORT = 8014
+SERVICES_AFTER_ADD = {**SERVICES, NAME: PORT}
 BUILD_TIMEOUT_S = 3600
 STACK_TIMEOUT_S = 600
 
@@ -84,9 +94,9 @@ def copy(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def port() -> int:
-    if not port_free(8014):
-        pytest.skip("port 8014 is in use on 127.0.0.1; the test adds payroll on 8014")
-    return 8014
+    if not port_free(PORT):
+        pytest.skip(f"port {PORT} is in use on 127.0.0.1; the test adds {NAME} on {PORT}")
+    return PORT
 
 
 @pytest.mark.parametrize("args, message", [
@@ -151,7 +161,12 @@ def test_add_service_writes_every_file(copy, port):
     assert "map $host $kronos_upstream_payroll {\n    default kronos_payroll;\n}" in k8s_http
     assert "KRONOS_DB_PASSWORD_PAYROLL=" in (copy / ".env.example").read_text()
 
-    import yaml  # Debian's python3-yaml
+    assert "created deploy/k8s/base/services/payroll.yaml" in result.stdout
+    for path in ["deploy/k8s/base/kustomization.yaml", "deploy/k8s/base/network-policies.yaml",
+                 "deploy/k8s/base/migrate-job.yaml",
+                 "deploy/k8s/overlays/production/kustomization.yaml"]:
+        assert f"updated {path}" in result.stdout, path
+    assert "not generated" not in result.stdout
 
     compose = yaml.safe_load((copy / "docker-compose.yml").read_text())
     service = compose["services"]["payroll"]
@@ -166,6 +181,38 @@ def test_add_service_writes_every_file(copy, port):
     assert compose["services"]["migrate"]["environment"]["KRONOS_SCHEMAS"].split()[-1] == "payroll"
     # The comments of the file survive the edit.
     assert "# Only the gateway sits on the `edge` network" in (copy / "docker-compose.yml").read_text()
+
+
+@pytest.fixture(scope="module")
+def added_manifests(copy, port, tmp_path_factory) -> k8s_checks.Manifests:
+    """The copy's Kubernetes manifests after add-service, rendered as test_manifests.py does."""
+    # Another run changes nothing once the service is there, and lets these tests run alone.
+    result = kronosctl("add-service", NAME, "--port", str(port), cwd=copy)
+    assert result.returncode == 0, result.stderr
+    return k8s_checks.load(copy, SERVICES_AFTER_ADD, tmp_path_factory.mktemp("k8s-added"))
+
+
+@pytest.mark.parametrize("check, name", k8s_checks.cases(SERVICES_AFTER_ADD))
+def test_add_service_k8s_invariants(added_manifests, check, name):
+    k8s_checks.run(check, added_manifests, name)
+
+
+def test_add_service_k8s_manifest_follows_leave(added_manifests):
+    leave = (REPO / "deploy/k8s/base/services/leave.yaml").read_text()
+    expected = [doc for doc in yaml.safe_load_all(
+        leave.replace("leave", NAME).replace("8002", str(PORT))) if doc]
+    written = (added_manifests.base / "services" / f"{NAME}.yaml").read_text()
+    assert [doc for doc in yaml.safe_load_all(written) if doc] == expected
+
+
+def test_add_service_k8s_overlay_image_and_secret(added_manifests):
+    overlay = yaml.safe_load((added_manifests.overlay / "kustomization.yaml").read_text())
+    images = {image["name"]: image for image in overlay["images"]}
+    assert images[f"kronos-{NAME}"]["newName"] == images["kronos-gateway"]["newName"].replace(
+        "/gateway", f"/{NAME}")
+    assert images[f"kronos-{NAME}"]["newTag"] == images["kronos-gateway"]["newTag"]
+    generators = {generator["name"]: generator for generator in overlay["secretGenerator"]}
+    assert generators[f"kronos-{NAME}"]["envs"] == [f"secrets/{NAME}.env"]
 
 
 def test_add_service_second_run_changes_nothing(copy, port):

@@ -1,7 +1,7 @@
 // `kronosctl add-service NAME --port N`: the runbook's "Adding a New Service" checklist as one
-// command. It adds the Compose service, the gateway route and upstreams, the schema (through
-// deploy/services.list, which ./kronos and the Compose migrate job read), an Alembic folder, a
-// C++ service skeleton and its CMake target. Running it again changes nothing.
+// command. It adds the Compose service, the Kubernetes manifests, the gateway route and upstreams,
+// the schema (through deploy/services.list, which ./kronos and the Compose migrate job read), an
+// Alembic folder, a C++ service skeleton and its CMake target. Running it again changes nothing.
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -36,6 +36,8 @@ using add_service::NewService;
 
 constexpr int kExitInvalid = 2;
 constexpr int kExitFailed = 1;
+
+constexpr const char* kOverlayKustomization = "deploy/k8s/overlays/production/kustomization.yaml";
 
 // Compose services that are not application services; their names cannot be reused.
 const std::set<std::string> kInfrastructureNames = {"nginx", "gateway", "migrate", "postgres",
@@ -188,6 +190,32 @@ void check_port_unique(const NewService& service, const std::map<std::string, in
     }
 }
 
+// The Kubernetes manifests, when the checkout has deploy/k8s/base. A checkout without the
+// production overlay gets the base only.
+template <typename Edit>
+void plan_kubernetes_changes(const fs::path& root, const NewService& service,
+                             std::vector<Change>& changes, const Edit& edit) {
+    if (!fs::exists(root / "deploy/k8s/base/kustomization.yaml")) {
+        return;
+    }
+    const std::string manifest = "deploy/k8s/base/services/" + service.name + ".yaml";
+    if (!fs::exists(root / manifest)) {
+        changes.push_back({manifest, true, "", add_service::kubernetes_manifest(service)});
+    }
+    edit("deploy/k8s/base/kustomization.yaml", [&](const std::string& text) {
+        return add_service::edit_k8s_kustomization(text, service);
+    });
+    edit("deploy/k8s/base/network-policies.yaml", [&](const std::string& text) {
+        return add_service::edit_k8s_network_policies(text, service);
+    });
+    edit("deploy/k8s/base/migrate-job.yaml",
+         [&](const std::string& text) { return add_service::edit_k8s_migrate_job(text, service); });
+    if (fs::exists(root / kOverlayKustomization)) {
+        edit(kOverlayKustomization,
+             [&](const std::string& text) { return add_service::edit_k8s_overlay(text, service); });
+    }
+}
+
 std::vector<Change> plan_changes(const fs::path& root, const NewService& service) {
     std::vector<Change> changes;
     const auto edit = [&](const std::string& relative, auto transform) {
@@ -225,6 +253,7 @@ std::vector<Change> plan_changes(const fs::path& root, const NewService& service
             return add_service::edit_upstreams(text, service, service.name);
         });
     }
+    plan_kubernetes_changes(root, service, changes, edit);
 
     // Last, so an interrupted run leaves the service out of the list that starts it.
     edit("deploy/services.list",
@@ -376,9 +405,17 @@ void run_add_service(const std::string& name, int port, bool dry_run, const std:
               << ", migrates schema " << name << ")\n"
               << "  Compose:       add KRONOS_DB_PASSWORD_" << upper_name
               << " to .env, then docker-compose up -d --build\n"
-              << "  check:         curl http://localhost/api/v1/" << name << "/health\n"
-              << "  not generated: Kubernetes Deployment, Service and network policy for " << name
-              << " in deploy/k8s/\n";
+              << "  check:         curl http://localhost/api/v1/" << name << "/health\n";
+    if (fs::exists(root / kOverlayKustomization)) {
+        std::cout << "  Kubernetes:    build and push the image kronos-" << name
+                  << " (deploy/docker/services.Dockerfile, target " << name << "),\n"
+                  << "                 put DATABASE_URL and REDIS_URL in "
+                     "deploy/k8s/overlays/production/secrets/"
+                  << name << ".env\n"
+                  << "                 and KRONOS_DB_PASSWORD_" << upper_name
+                  << " in secrets/migrate.env, then render and apply the overlay\n"
+                  << "                 (docs/deploy-kubernetes.md)\n";
+    }
 }
 
 }  // namespace
@@ -386,8 +423,8 @@ void run_add_service(const std::string& name, int port, bool dry_run, const std:
 void add_add_service_command(CLI::App& app) {
     auto* command = app.add_subcommand(
         "add-service",
-        "Add a service: Compose service, gateway route and upstreams, schema and role, Alembic "
-        "folder, C++ skeleton and CMake target. Idempotent.");
+        "Add a service: Compose service, Kubernetes manifests, gateway route and upstreams, "
+        "schema and role, Alembic folder, C++ skeleton and CMake target. Idempotent.");
     auto name = std::make_shared<std::string>();
     auto port = std::make_shared<int>(0);
     auto dry_run = std::make_shared<bool>(false);

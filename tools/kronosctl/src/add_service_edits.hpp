@@ -67,4 +67,20 @@ std::string edit_upstreams(const std::string& text, const NewService& service,
 // Files created for the new service, relative to the repository root, with their contents.
 std::map<std::string, std::string> generated_files(const NewService& service);
 
+// Kubernetes (deploy/k8s). The manifest is deploy/k8s/base/services/<name>.yaml, modelled on
+// leave.yaml. Each edit returns the text unchanged when the service is already in it, and throws
+// std::runtime_error naming the missing anchor (an entry of the other services) otherwise.
+std::string kubernetes_manifest(const NewService& service);
+// deploy/k8s/base/kustomization.yaml: the manifest in `resources` and the service's route file
+// in the nginx-conf-d ConfigMap.
+std::string edit_k8s_kustomization(const std::string& text, const NewService& service);
+// deploy/k8s/base/network-policies.yaml: gateway egress to the service's port, ingress to the
+// service from the gateway only, and the service in the PostgreSQL and Redis egress policies.
+std::string edit_k8s_network_policies(const std::string& text, const NewService& service);
+// deploy/k8s/base/migrate-job.yaml: the schema in KRONOS_SCHEMAS and the role's password file.
+std::string edit_k8s_migrate_job(const std::string& text, const NewService& service);
+// deploy/k8s/overlays/production/kustomization.yaml: the image, with the registry and tag of the
+// gateway's image, and the service's Secret generated from secrets/<name>.env.
+std::string edit_k8s_overlay(const std::string& text, const NewService& service);
+
 }  // namespace kronosctl::add_service

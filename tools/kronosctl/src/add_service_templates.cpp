@@ -189,6 +189,172 @@ location /api/v1/@NAME@/ {
 }
 )";
 
+// deploy/k8s/base/services/@NAME@.yaml, the same objects and settings as leave.yaml.
+constexpr const char* kKubernetesManifest =
+    R"(# The @NAME@ service: Deployment, Service, HorizontalPodAutoscaler and PodDisruptionBudget,
+# written by `kronosctl add-service` after leave.yaml. Only the gateway may connect to it
+# (network-policies.yaml). Its secrets come from the kronos-@NAME@ Secret as files, named by
+# the *_FILE variables.
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: @NAME@
+  labels:
+    app.kubernetes.io/component: @NAME@
+spec:
+  # The HorizontalPodAutoscaler owns the replica count after the first apply.
+  replicas: 2
+  revisionHistoryLimit: 5
+  selector:
+    matchLabels:
+      app.kubernetes.io/component: @NAME@
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxUnavailable: 0
+      maxSurge: 1
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/component: @NAME@
+    spec:
+      automountServiceAccountToken: false
+      enableServiceLinks: false
+      # The service drains in-flight requests on SIGTERM and exits within 10 s.
+      terminationGracePeriodSeconds: 30
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+        runAsGroup: 10001
+        fsGroup: 10001
+        seccompProfile:
+          type: RuntimeDefault
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: kubernetes.io/hostname
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels:
+              app.kubernetes.io/component: @NAME@
+      containers:
+        - name: @NAME@
+          image: kronos-@NAME@
+          ports:
+            - name: http
+              containerPort: @PORT@
+          env:
+            - name: SERVICE_NAME
+              value: @NAME@
+            - name: DATABASE_SCHEMA
+              value: @NAME@
+            - name: PORT
+              value: "@PORT@"
+            - name: BIND_ADDRESS
+              value: 0.0.0.0
+            - name: DATABASE_URL_FILE
+              value: /run/secrets/kronos/DATABASE_URL
+            - name: REDIS_URL_FILE
+              value: /run/secrets/kronos/REDIS_URL
+          envFrom:
+            - configMapRef:
+                name: kronos-settings
+          readinessProbe:
+            # 503 until PostgreSQL, Redis and the schema's migrations are ok.
+            httpGet:
+              path: /api/v1/@NAME@/ready
+              port: http
+            periodSeconds: 5
+            timeoutSeconds: 3
+            failureThreshold: 3
+          livenessProbe:
+            httpGet:
+              path: /api/v1/@NAME@/health
+              port: http
+            initialDelaySeconds: 10
+            periodSeconds: 10
+            timeoutSeconds: 3
+            failureThreshold: 3
+          lifecycle:
+            # Keeps serving until kube-proxy on every node has removed the pod from the Service.
+            preStop:
+              exec:
+                command: ["sleep", "5"]
+          resources:
+            requests:
+              cpu: 100m
+              memory: 128Mi
+            limits:
+              cpu: "1"
+              memory: 512Mi
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop: ["ALL"]
+          volumeMounts:
+            - name: secrets
+              mountPath: /run/secrets/kronos
+              readOnly: true
+            - name: tmp
+              mountPath: /tmp
+      volumes:
+        - name: secrets
+          secret:
+            secretName: kronos-@NAME@
+            defaultMode: 0440
+        - name: tmp
+          emptyDir:
+            sizeLimit: 64Mi
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: @NAME@
+  labels:
+    app.kubernetes.io/component: @NAME@
+spec:
+  type: ClusterIP
+  selector:
+    app.kubernetes.io/component: @NAME@
+  ports:
+    - name: http
+      port: @PORT@
+      targetPort: http
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: @NAME@
+  labels:
+    app.kubernetes.io/component: @NAME@
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: @NAME@
+  minReplicas: 2
+  maxReplicas: 6
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: 70
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: @NAME@
+  labels:
+    app.kubernetes.io/component: @NAME@
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/component: @NAME@
+)";
+
 std::string fill(std::string text, const NewService& service) {
     const std::pair<std::string, std::string> replacements[] = {
         {"@NAME@", service.name}, {"@PORT@", std::to_string(service.port)}};
@@ -202,6 +368,10 @@ std::string fill(std::string text, const NewService& service) {
 }
 
 }  // namespace
+
+std::string kubernetes_manifest(const NewService& service) {
+    return fill(kKubernetesManifest, service);
+}
 
 std::map<std::string, std::string> generated_files(const NewService& service) {
     const std::string dir = "services/" + service.name + "/";

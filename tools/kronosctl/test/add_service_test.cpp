@@ -186,5 +186,340 @@ TEST(GeneratedFiles, SkeletonLayout) {
         std::string::npos);
 }
 
+// The message of the std::runtime_error that `edit` throws, or "" when it throws none.
+template <typename Edit>
+std::string error_of(Edit edit) {
+    try {
+        edit();
+    } catch (const std::runtime_error& error) {
+        return error.what();
+    }
+    return "";
+}
+
+TEST(KubernetesManifest, NamesServicePortAndProbes) {
+    const std::string manifest = kubernetes_manifest(kPayroll);
+    EXPECT_NE(manifest.find("kind: Deployment\nmetadata:\n  name: payroll\n"), std::string::npos);
+    EXPECT_NE(manifest.find("kind: Service\nmetadata:\n  name: payroll\n"), std::string::npos);
+    EXPECT_NE(manifest.find("kind: HorizontalPodAutoscaler\nmetadata:\n  name: payroll\n"),
+              std::string::npos);
+    EXPECT_NE(manifest.find("kind: PodDisruptionBudget\nmetadata:\n  name: payroll\n"),
+              std::string::npos);
+    EXPECT_NE(manifest.find("            - name: SERVICE_NAME\n              value: payroll\n"),
+              std::string::npos);
+    EXPECT_NE(manifest.find("            - name: DATABASE_SCHEMA\n              value: payroll\n"),
+              std::string::npos);
+    EXPECT_NE(manifest.find("            - name: PORT\n              value: \"8014\"\n"),
+              std::string::npos);
+    EXPECT_NE(manifest.find("              path: /api/v1/payroll/ready\n"), std::string::npos);
+    EXPECT_NE(manifest.find("              path: /api/v1/payroll/health\n"), std::string::npos);
+    EXPECT_NE(manifest.find("            secretName: kronos-payroll\n"), std::string::npos);
+    EXPECT_EQ(manifest.find("leave\n"), std::string::npos);
+    EXPECT_EQ(manifest.find("8002"), std::string::npos);
+    EXPECT_EQ(manifest.find('@'), std::string::npos);
+}
+
+const std::string kKustomization = R"(resources:
+  - namespace.yaml
+  - services/auth.yaml
+  - gateway/gateway.yaml
+
+configMapGenerator:
+  - name: nginx-conf-d
+    files:
+      - ../../../nginx/conf.d/api.conf
+  - name: nginx-snippets
+    files:
+      - ../../../nginx/snippets/tls.conf
+)";
+
+TEST(K8sKustomization, AddsResourceAndRouteFile) {
+    EXPECT_EQ(edit_k8s_kustomization(kKustomization, kPayroll), R"(resources:
+  - namespace.yaml
+  - services/auth.yaml
+  - services/payroll.yaml
+  - gateway/gateway.yaml
+
+configMapGenerator:
+  - name: nginx-conf-d
+    files:
+      - ../../../nginx/conf.d/api.conf
+      - ../../../nginx/conf.d/payroll.conf
+  - name: nginx-snippets
+    files:
+      - ../../../nginx/snippets/tls.conf
+)");
+}
+
+TEST(K8sKustomization, SecondEditChangesNothing) {
+    const std::string once = edit_k8s_kustomization(kKustomization, kPayroll);
+    EXPECT_EQ(edit_k8s_kustomization(once, kPayroll), once);
+}
+
+TEST(K8sKustomization, MissingAnchorsRejected) {
+    const std::string no_services = "resources:\n  - namespace.yaml\n";
+    EXPECT_NE(error_of([&] {
+                  edit_k8s_kustomization(no_services, kPayroll);
+              }).find("has no '  - services/...' line under 'resources:'"),
+              std::string::npos);
+    const std::string no_conf_d = "resources:\n  - services/auth.yaml\n";
+    EXPECT_NE(error_of([&] {
+                  edit_k8s_kustomization(no_conf_d, kPayroll);
+              }).find("has no configMapGenerator entry 'nginx-conf-d'"),
+              std::string::npos);
+}
+
+const std::string kNetworkPolicies = R"(#   gateway       -> auth :8001
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: gateway
+spec:
+  egress:
+    - to:
+        - podSelector:
+            matchLabels:
+              app.kubernetes.io/component: auth
+      ports:
+        - protocol: TCP
+          port: 8001
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: postgres-egress
+spec:
+  podSelector:
+    matchExpressions:
+      - key: app.kubernetes.io/component
+        operator: In
+        values: [auth, migrate]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: redis-egress
+spec:
+  podSelector:
+    matchExpressions:
+      - key: app.kubernetes.io/component
+        operator: In
+        values: [auth]
+)";
+
+TEST(K8sNetworkPolicies, AddsGatewayEgressIngressAndDataStores) {
+    EXPECT_EQ(edit_k8s_network_policies(kNetworkPolicies, kPayroll),
+              R"(#   gateway       -> auth :8001, payroll :8014
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: gateway
+spec:
+  egress:
+    - to:
+        - podSelector:
+            matchLabels:
+              app.kubernetes.io/component: auth
+      ports:
+        - protocol: TCP
+          port: 8001
+    - to:
+        - podSelector:
+            matchLabels:
+              app.kubernetes.io/component: payroll
+      ports:
+        - protocol: TCP
+          port: 8014
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: payroll
+spec:
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/component: payroll
+  policyTypes:
+    - Ingress
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels:
+              app.kubernetes.io/component: gateway
+      ports:
+        - protocol: TCP
+          port: 8014
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: postgres-egress
+spec:
+  podSelector:
+    matchExpressions:
+      - key: app.kubernetes.io/component
+        operator: In
+        values: [auth, payroll, migrate]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: redis-egress
+spec:
+  podSelector:
+    matchExpressions:
+      - key: app.kubernetes.io/component
+        operator: In
+        values: [auth, payroll]
+)");
+}
+
+TEST(K8sNetworkPolicies, SecondEditChangesNothing) {
+    const std::string once = edit_k8s_network_policies(kNetworkPolicies, kPayroll);
+    EXPECT_EQ(edit_k8s_network_policies(once, kPayroll), once);
+}
+
+TEST(K8sNetworkPolicies, MissingAnchorsRejected) {
+    const std::string no_gateway = kNetworkPolicies.substr(kNetworkPolicies.find("---\n") + 4);
+    EXPECT_NE(error_of([&] {
+                  edit_k8s_network_policies(no_gateway, kPayroll);
+              }).find("has no NetworkPolicy 'gateway'"),
+              std::string::npos);
+
+    const std::string no_redis = kNetworkPolicies.substr(0, kNetworkPolicies.rfind("---\n"));
+    EXPECT_NE(error_of([&] {
+                  edit_k8s_network_policies(no_redis, kPayroll);
+              }).find("has no NetworkPolicy 'redis-egress'"),
+              std::string::npos);
+
+    // An egress rule appended after another key would land under that key.
+    std::string egress_not_last = kNetworkPolicies;
+    egress_not_last.insert(egress_not_last.find("---\n"), "  policyTypes:\n    - Egress\n");
+    EXPECT_NE(error_of([&] {
+                  edit_k8s_network_policies(egress_not_last, kPayroll);
+              }).find("has no 'egress:' as the last key of NetworkPolicy 'gateway'"),
+              std::string::npos);
+}
+
+const std::string kMigrateJob = R"(          env:
+            - name: KRONOS_SCHEMAS
+              value: auth leave
+            - name: KRONOS_DB_PASSWORD_AUTH_FILE
+              value: /run/secrets/kronos/KRONOS_DB_PASSWORD_AUTH
+            - name: KRONOS_DB_PASSWORD_LEAVE_FILE
+              value: /run/secrets/kronos/KRONOS_DB_PASSWORD_LEAVE
+          envFrom:
+)";
+
+TEST(K8sMigrateJob, AddsSchemaAndPasswordFile) {
+    EXPECT_EQ(edit_k8s_migrate_job(kMigrateJob, kPayroll), R"(          env:
+            - name: KRONOS_SCHEMAS
+              value: auth leave payroll
+            - name: KRONOS_DB_PASSWORD_AUTH_FILE
+              value: /run/secrets/kronos/KRONOS_DB_PASSWORD_AUTH
+            - name: KRONOS_DB_PASSWORD_LEAVE_FILE
+              value: /run/secrets/kronos/KRONOS_DB_PASSWORD_LEAVE
+            - name: KRONOS_DB_PASSWORD_PAYROLL_FILE
+              value: /run/secrets/kronos/KRONOS_DB_PASSWORD_PAYROLL
+          envFrom:
+)");
+}
+
+TEST(K8sMigrateJob, SecondEditChangesNothing) {
+    const std::string once = edit_k8s_migrate_job(kMigrateJob, kPayroll);
+    EXPECT_EQ(edit_k8s_migrate_job(once, kPayroll), once);
+}
+
+TEST(K8sMigrateJob, PrefixOfListedSchemaAdded) {
+    const NewService pay{"pay", 8015};
+    const std::string edited =
+        edit_k8s_migrate_job(edit_k8s_migrate_job(kMigrateJob, kPayroll), pay);
+    EXPECT_NE(edited.find("value: auth leave payroll pay\n"), std::string::npos);
+    EXPECT_NE(edited.find("- name: KRONOS_DB_PASSWORD_PAY_FILE\n"), std::string::npos);
+}
+
+TEST(K8sMigrateJob, MissingAnchorsRejected) {
+    EXPECT_NE(error_of([&] {
+                  edit_k8s_migrate_job("          env:\n", kPayroll);
+              }).find("has no KRONOS_SCHEMAS variable"),
+              std::string::npos);
+    const std::string no_passwords =
+        "          env:\n            - name: KRONOS_SCHEMAS\n              value: auth\n";
+    EXPECT_NE(error_of([&] {
+                  edit_k8s_migrate_job(no_passwords, kPayroll);
+              }).find("has no '- name: KRONOS_DB_PASSWORD_<SERVICE>_FILE' variable"),
+              std::string::npos);
+}
+
+const std::string kOverlay = R"(resources:
+  - ../../base
+
+images:
+  - name: kronos-auth
+    newName: registry.internal.example/hr/auth
+    newTag: "2.1.0"
+  - name: kronos-gateway
+    newName: registry.internal.example/hr/gateway
+    newTag: "2.1.0"
+
+secretGenerator:
+  - name: kronos-auth
+    envs:
+      - secrets/auth.env
+  # PGUSER, PGPASSWORD.
+  - name: kronos-migrate
+    envs:
+      - secrets/migrate.env
+)";
+
+TEST(K8sOverlay, AddsImageWithGatewayRegistryAndSecret) {
+    EXPECT_EQ(edit_k8s_overlay(kOverlay, kPayroll), R"(resources:
+  - ../../base
+
+images:
+  - name: kronos-auth
+    newName: registry.internal.example/hr/auth
+    newTag: "2.1.0"
+  - name: kronos-payroll
+    newName: registry.internal.example/hr/payroll
+    newTag: "2.1.0"
+  - name: kronos-gateway
+    newName: registry.internal.example/hr/gateway
+    newTag: "2.1.0"
+
+secretGenerator:
+  - name: kronos-auth
+    envs:
+      - secrets/auth.env
+  - name: kronos-payroll
+    envs:
+      - secrets/payroll.env
+  # PGUSER, PGPASSWORD.
+  - name: kronos-migrate
+    envs:
+      - secrets/migrate.env
+)");
+}
+
+TEST(K8sOverlay, SecondEditChangesNothing) {
+    const std::string once = edit_k8s_overlay(kOverlay, kPayroll);
+    EXPECT_EQ(edit_k8s_overlay(once, kPayroll), once);
+}
+
+TEST(K8sOverlay, MissingAnchorsRejected) {
+    std::string no_gateway = kOverlay;
+    const auto gateway = no_gateway.find("  - name: kronos-gateway");
+    no_gateway.erase(gateway, no_gateway.find("\nsecretGenerator:") - gateway);
+    EXPECT_NE(error_of([&] {
+                  edit_k8s_overlay(no_gateway, kPayroll);
+              }).find("has no 'kronos-gateway' image"),
+              std::string::npos);
+    const std::string no_migrate = kOverlay.substr(0, kOverlay.find("  # PGUSER"));
+    EXPECT_NE(error_of([&] {
+                  edit_k8s_overlay(no_migrate, kPayroll);
+              }).find("has no secretGenerator entry 'kronos-migrate'"),
+              std::string::npos);
+}
+
 }  // namespace
 }  // namespace kronosctl::add_service
