@@ -677,7 +677,10 @@ CheckResult check_routes(const std::filesystem::path& root, const ComposeFile& c
         std::string current_upstream;
         std::string current_map;
         int number = 0;
-        for (const auto line : split_lines(text.value_or(""))) {
+        // split_lines returns views into its argument, so the text needs a name that outlives
+        // the loop: a temporary from value_or() would be gone before the first line is read.
+        const std::string content = text.value_or("");
+        for (const auto line : split_lines(content)) {
             ++number;
             const auto code = strip_comment(line);
             std::smatch match;
@@ -741,7 +744,8 @@ CheckResult check_routes(const std::filesystem::path& root, const ComposeFile& c
         std::vector<int> depth_of_location;
         int depth = 0;
         int number = 0;
-        for (const auto line : split_lines(read_file(path).value_or(""))) {
+        const std::string content = read_file(path).value_or("");
+        for (const auto line : split_lines(content)) {
             ++number;
             const auto code = strip_comment(line);
             std::smatch match;
