@@ -504,7 +504,7 @@ int run_compose_logs(const Context& context, const LogsOptions& options, const L
     } else if (!filter.errors_only && filter.request_id.empty() && !filter.since) {
         arguments.push_back("--tail=100");
     }
-    // docker-compose 1.x has no --since; the filter below applies the window to every line.
+    // docker-compose 1.x has no --since, so the filter below applies the window to every line.
     if (!options.since.empty() && !context.compose_v1()) {
         arguments.push_back("--since=" + options.since);
     }
@@ -583,7 +583,7 @@ std::vector<std::string> recent_error_lines(const Context& context, TimePoint si
     const auto seconds =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - since);
     std::vector<std::string> arguments{"logs", "--no-color"};
-    // docker-compose 1.x has no --since; passes_filter below keeps the window.
+    // docker-compose 1.x has no --since, so passes_filter below applies the window.
     if (!context.compose_v1()) {
         arguments.push_back("--since=" + std::to_string(seconds.count()) + "s");
     }

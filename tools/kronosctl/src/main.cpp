@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
         // Commands report their own status through CLI::RuntimeError. CLI11's own parse errors
-        // carry codes above 100, but scripts are promised 2 for invalid arguments.
+        // carry codes of 100 and above, but scripts are promised 2 for invalid arguments.
         const int code = app.exit(error);
         if (error.get_name() == "RuntimeError" || code == 0) {
             return code;
