@@ -23,7 +23,6 @@ read_services_list() {
     done <"$KRONOS_SERVICES_LIST"
 }
 read_services_list
-KRONOS_PROGRAMS=(postgres redis "${KRONOS_SCHEMAS[@]}" nginx)
 
 # Print the name of the shell variable that contains SERVICE's port (AUTH_PORT for auth).
 service_port_variable() {

@@ -58,8 +58,7 @@ run_audit() {
         die "kronosctl audit failed; each FAIL line above names the file and line"
 }
 
-# kronosctl's own tests (status, logs, doctor, add-service) and the network isolation test
-# start throw-away stacks of their own.
+# kronosctl's own tests and the network isolation test start throw-away stacks of their own.
 run_operations_tests() {
     info "running the operations tests (pytest tests/ops)"
     (cd "$KRONOS_REPO" && env KRONOSCTL="$BUILD_DIR/tools/kronosctl/kronosctl" \

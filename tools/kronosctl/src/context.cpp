@@ -97,9 +97,15 @@ std::vector<std::string> Context::compose(const std::vector<std::string>& argume
 }
 
 void add_context_options(CLI::App& app, ContextOptions& options) {
-    app.add_flag("--compose", options.compose,
-                 "Operate the Docker Compose deployment (default: the native stack when its state "
-                 "folder exists)");
+    auto* compose = app.add_flag(
+        "--compose", options.compose,
+        "Operate the Docker Compose deployment (default: the native stack when its state "
+        "folder exists)");
+    // Without it, a missing stack.env lets a reachable Compose engine take over, which is never
+    // what the native stack's own ./kronos command means.
+    app.add_flag("--native", options.native,
+                 "Operate the native stack of KRONOS_STATE_DIR even when it has no stack.env yet")
+        ->excludes(compose);
 }
 
 std::optional<std::filesystem::path> find_repo_root(const std::filesystem::path& start) {
@@ -196,7 +202,7 @@ Context load_context(const ContextOptions& options) {
     if (options.compose) {
         context.mode = Mode::compose;
         context.compose_command = detect_compose_command();
-    } else if (context.native_stack_exists()) {
+    } else if (options.native || context.native_stack_exists()) {
         context.mode = Mode::native;
     } else if (auto command = detect_compose_command();
                !command.empty() && compose_engine_reachable(command, context.root)) {

@@ -22,6 +22,7 @@ std::string_view mode_name(Mode mode);
 
 struct ContextOptions {
     bool compose = false;        // --compose: force the Compose mode
+    bool native = false;         // --native: force the native mode (./kronos passes it)
     std::filesystem::path root;  // --root or empty: search upward from the current directory
 };
 
@@ -37,6 +38,10 @@ struct Context {
     std::vector<std::string> compose_command;
 
     std::filesystem::path compose_file() const { return root / "docker-compose.yml"; }
+    // docker-compose 1.x, which lacks `ps --format` and `logs --since`.
+    bool compose_v1() const {
+        return !compose_command.empty() && compose_command.front() == "docker-compose";
+    }
     std::filesystem::path logs_dir() const { return state_dir / "logs"; }
     std::filesystem::path supervisor_conf() const { return state_dir / "supervisord.conf"; }
     bool native_stack_exists() const;
@@ -53,7 +58,7 @@ struct Context {
     std::vector<std::string> compose(const std::vector<std::string>& arguments) const;
 };
 
-// Registers --compose on APP, writing into OPTIONS.
+// Registers --compose and --native on APP, writing into OPTIONS.
 void add_context_options(CLI::App& app, ContextOptions& options);
 
 // Finds the repository root: START or its nearest parent that contains docker-compose.yml and an
@@ -71,8 +76,8 @@ std::vector<std::pair<std::string, unsigned short>> read_services_list(
 std::vector<std::string> detect_compose_command();
 
 // Builds the context. Throws std::runtime_error when no repository root is found.
-// Mode: --compose; else native when STATE/stack.env exists; else Compose when a Compose command
-// can reach an engine (`docker info` or `docker-compose ps` succeeds); else native.
+// Mode: --compose or --native; else native when STATE/stack.env exists; else Compose when a Compose
+// command can reach an engine (`docker info` or `docker-compose ps` succeeds); else native.
 Context load_context(const ContextOptions& options);
 
 }  // namespace kronosctl

@@ -504,7 +504,8 @@ int run_compose_logs(const Context& context, const LogsOptions& options, const L
     } else if (!filter.errors_only && filter.request_id.empty() && !filter.since) {
         arguments.push_back("--tail=100");
     }
-    if (!options.since.empty()) {
+    // docker-compose 1.x has no --since, so the filter below applies the window to every line.
+    if (!options.since.empty() && !context.compose_v1()) {
         arguments.push_back("--since=" + options.since);
     }
     if (!options.service.empty()) {
@@ -581,8 +582,12 @@ std::vector<std::string> recent_error_lines(const Context& context, TimePoint si
     }
     const auto seconds =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - since);
-    const auto command =
-        context.compose({"logs", "--no-color", "--since=" + std::to_string(seconds.count()) + "s"});
+    std::vector<std::string> arguments{"logs", "--no-color"};
+    // docker-compose 1.x has no --since, so passes_filter below applies the window.
+    if (!context.compose_v1()) {
+        arguments.push_back("--since=" + std::to_string(seconds.count()) + "s");
+    }
+    const auto command = context.compose(arguments);
     ProcessOptions options;
     options.timeout = std::chrono::minutes(2);
     options.merge_stderr = true;

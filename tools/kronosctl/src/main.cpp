@@ -12,6 +12,16 @@ int main(int argc, char** argv) {
     kronosctl::add_checklist_command(app);
     kronosctl::add_add_service_command(app);
     kronosctl::add_doctor_command(app);
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        // Commands report their own status through CLI::RuntimeError. CLI11's own parse errors
+        // carry codes of 100 and above, but scripts are promised 2 for invalid arguments.
+        const int code = app.exit(error);
+        if (error.get_name() == "RuntimeError" || code == 0) {
+            return code;
+        }
+        return 2;
+    }
     return 0;
 }

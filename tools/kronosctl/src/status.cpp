@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <iostream>
+#include <regex>
 #include <sstream>
 
 #include "commands.hpp"
@@ -318,6 +319,62 @@ std::map<std::string, ProcessState> parse_compose_ps(const std::string& output,
     return states;
 }
 
+std::map<std::string, ProcessState> parse_compose_v1_ps(const std::string& output,
+                                                        const std::vector<std::string>& services) {
+    // docker-compose 1.29 writes State as "Up", "Up (healthy)", "Up (health: starting)",
+    // "Exit 0", "Restarting" and the like, with at least two spaces around the column.
+    static const std::regex state_column(
+        R"(\s{2,}(Up|Exit (-?\d+)|Restarting|Paused|Created|Dead|Removing)(?: \((healthy|unhealthy|health: starting)\))?(?:\s{2,}|\s*$))");
+    std::map<std::string, ProcessState> states;
+    std::istringstream lines(output);
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream fields(line);
+        std::string container;
+        if (!(fields >> container)) {
+            continue;
+        }
+        std::smatch match;
+        if (!std::regex_search(line, match, state_column)) {
+            continue;  // the header, the dashes and wrapped lines
+        }
+        std::string service;
+        for (const auto& name : services) {
+            static const std::regex index_suffix(R"(_\d+$)");
+            const auto prefix = "_" + name;
+            const auto position = container.rfind(prefix);
+            if (position == std::string::npos || name.size() <= service.size()) {
+                continue;
+            }
+            const auto rest = container.substr(position + prefix.size());
+            if (std::regex_match(rest, index_suffix)) {
+                service = name;
+            }
+        }
+        if (service.empty()) {
+            continue;
+        }
+        ProcessState state;
+        const std::string word = match[1].str();
+        if (word == "Up") {
+            state.state = "running";
+        } else if (match[2].matched) {
+            state.state = "exited";
+            state.exit_code = std::stoi(match[2].str());
+        } else {
+            state.state = word;
+            std::transform(state.state.begin(), state.state.end(), state.state.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        }
+        if (match[3].matched) {
+            state.health = match[3].str() == "health: starting" ? "starting" : match[3].str();
+        }
+        state.description = trim(match[0].str());
+        states[service] = state;
+    }
+    return states;
+}
+
 StatusReport collect_status_of(const Context& context, const std::string& only);
 
 bool StatusReport::all_healthy() const {
@@ -370,18 +427,29 @@ StatusReport collect_status_of(const Context& context, const std::string& only) 
             return report;
         }
     } else {
-        const auto result = run_process(context.compose({"ps", "-a", "--format", "json"}), options);
+        const auto command = context.compose_v1()
+                                 ? context.compose({"ps", "-a"})
+                                 : context.compose({"ps", "-a", "--format", "json"});
+        const auto result = run_process(command, options);
         if (!result.succeeded()) {
             report.fatal_error =
-                describe_command(context.compose({"ps", "-a", "--format", "json"})) +
-                " failed: " + trim(result.error.empty() ? result.error_output : result.error);
+                describe_command(command) + " failed: " +
+                trim(result.error.empty() ? result.error_output + result.output : result.error);
             return report;
         }
-        std::string error;
-        states = parse_compose_ps(result.output, error);
-        if (!error.empty()) {
-            report.fatal_error = error;
-            return report;
+        if (context.compose_v1()) {
+            std::vector<std::string> names;
+            for (const auto& service : compose.services) {
+                names.push_back(service.name);
+            }
+            states = parse_compose_v1_ps(result.output, names);
+        } else {
+            std::string error;
+            states = parse_compose_ps(result.output, error);
+            if (!error.empty()) {
+                report.fatal_error = error;
+                return report;
+            }
         }
     }
 

@@ -26,6 +26,12 @@ std::map<std::string, ProcessState> parse_supervisor_status(const std::string& o
 // line (2.21 and later). Keys are the Compose service names. Sets ERROR on invalid JSON.
 std::map<std::string, ProcessState> parse_compose_ps(const std::string& output, std::string& error);
 
+// Parses the table of docker-compose 1.x `ps -a` (Name, Command, State, Ports), which has no
+// JSON format. Container names "<project>_<service>_<index>" are mapped to the service of
+// SERVICES whose name they contain; rows of other containers are skipped.
+std::map<std::string, ProcessState> parse_compose_v1_ps(const std::string& output,
+                                                        const std::vector<std::string>& services);
+
 struct ServiceStatus {
     std::string name;
     std::string process;  // e.g. "RUNNING pid 12" or "exited (0)"
