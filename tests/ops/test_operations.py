@@ -312,6 +312,15 @@ def test_kronos_status_without_stack_exits_3(tmp_path):
     assert not missing.exists()
 
 
+def test_kronos_status_without_stack_no_compose_hint(tmp_path):
+    """./kronos forces the native mode, so suggesting --compose would lead nowhere."""
+    result = run_kronos("status", env={"KRONOS_STATE_DIR": str(tmp_path / "none")})
+
+    assert result.returncode == 3
+    assert "start it with ./kronos up" in result.stderr
+    assert "--compose" not in result.stderr
+
+
 def test_kronos_without_kronosctl_explains(tmp_path):
     result = run_kronos("doctor", env={"KRONOS_BUILD_DIR": str(tmp_path), "KRONOS_STATE_DIR": str(tmp_path / "s")})
 

@@ -54,6 +54,11 @@ bool Context::native_stack_exists() const {
     return std::filesystem::is_regular_file(state_dir / "stack.env");
 }
 
+std::string Context::missing_native_stack() const {
+    return "no native stack in " + state_dir.string() + " (no stack.env); start it with " +
+           (native_forced ? "./kronos up" : "./kronos up, or pass --compose");
+}
+
 std::string Context::setting(const std::string& key, const std::string& fallback) const {
     const auto found = stack_env.find(key);
     return found != stack_env.end() && !found->second.empty() ? found->second : fallback;
@@ -204,6 +209,7 @@ Context load_context(const ContextOptions& options) {
         context.compose_command = detect_compose_command();
     } else if (options.native || context.native_stack_exists()) {
         context.mode = Mode::native;
+        context.native_forced = options.native;
     } else if (auto command = detect_compose_command();
                !command.empty() && compose_engine_reachable(command, context.root)) {
         context.mode = Mode::compose;

@@ -30,6 +30,7 @@ struct Context {
     std::filesystem::path root;
     std::filesystem::path state_dir;  // KRONOS_STATE_DIR or ROOT/.kronos (may not exist)
     Mode mode = Mode::native;
+    bool native_forced = false;  // --native was given
     // stack.env of the native stack: KRONOS_HTTP_PORT, KRONOS_<SVC>_PORT, ... (empty in Compose
     // mode or before the first `./kronos up`).
     std::map<std::string, std::string> stack_env;
@@ -45,6 +46,9 @@ struct Context {
     std::filesystem::path logs_dir() const { return state_dir / "logs"; }
     std::filesystem::path supervisor_conf() const { return state_dir / "supervisord.conf"; }
     bool native_stack_exists() const;
+    // Why a native-mode command cannot run here, and what to do: start the stack, or (unless
+    // --native forced the mode) pass --compose.
+    std::string missing_native_stack() const;
 
     // Value of KEY in stack.env, or FALLBACK.
     std::string setting(const std::string& key, const std::string& fallback = {}) const;

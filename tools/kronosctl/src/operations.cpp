@@ -58,8 +58,7 @@ void require_service(const Context& context, const std::string& name) {
 
 void require_native_stack(const Context& context) {
     if (!context.native_stack_exists()) {
-        fail("no native stack in " + context.state_dir.string() +
-             " (no stack.env); start it with ./kronos up, or pass --compose");
+        fail(context.missing_native_stack());
     }
 }
 

@@ -412,8 +412,7 @@ StatusReport collect_status_of(const Context& context, const std::string& only) 
     options.timeout = std::chrono::seconds(20);
     if (context.mode == Mode::native) {
         if (!context.native_stack_exists()) {
-            report.fatal_error = "no native stack in " + context.state_dir.string() +
-                                 " (no stack.env); start it with ./kronos up, or pass --compose";
+            report.fatal_error = context.missing_native_stack();
             return report;
         }
         const auto result = run_process(context.supervisorctl({"status"}), options);
