@@ -36,6 +36,9 @@ run_kronosctl() {
     done
 
     cd "$KRONOS_REPO" || die "cannot enter $KRONOS_REPO"
+    # The fixes kronosctl suggests then read "./kronos restart leave", which works from here,
+    # rather than naming a kronosctl that is not on PATH.
+    export KRONOS_INVOKED_AS=./kronos
     # exec keeps the lock's file descriptor 9 open until kronosctl exits.
     exec "$binary" "$command" "${options[@]}" "$@"
 }

@@ -244,8 +244,19 @@ cmd_up() {
     fi
 }
 
+# True when the state folder of KRONOS_STATE_DIR does not exist. down and reset then have nothing
+# to do and must not create it, as init_state_paths would.
+state_folder_missing() {
+    local dir="${KRONOS_STATE_DIR:-$KRONOS_REPO/.kronos}"
+    [[ ! -e "$dir" ]]
+}
+
 cmd_down() {
     (($# == 0)) || die "down takes no arguments"
+    if state_folder_missing; then
+        info "not running: no state folder ${KRONOS_STATE_DIR:-$KRONOS_REPO/.kronos}"
+        return 0
+    fi
     init_state_paths
     take_lock
     if ! supervisor_running; then
@@ -284,9 +295,18 @@ cmd_reset() {
             *) die "unknown option '$arg' for reset; see ./kronos help" ;;
         esac
     done
+    if state_folder_missing; then
+        info "nothing to delete: no state folder ${KRONOS_STATE_DIR:-$KRONOS_REPO/.kronos}"
+        return 0
+    fi
     init_state_paths
 
-    if [[ -z "$yes" && -t 0 ]]; then
+    # Deleting every record is never done unasked: without a terminal to ask on, only --yes
+    # allows it, as ./rebuild.sh --delete-volumes does.
+    if [[ -z "$yes" && ! -t 0 ]]; then
+        die "reset deletes every user, request, claim and key in $STATE; pass --yes to confirm"
+    fi
+    if [[ -z "$yes" ]]; then
         local answer
         read -r -p "Delete every user, request, claim and key in $STATE? [y/N] " answer
         [[ "$answer" == y || "$answer" == Y || "$answer" == yes ]] || {

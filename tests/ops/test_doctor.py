@@ -190,6 +190,38 @@ def test_doctor_schema_behind_named(stack):
         stack.wait_ready()
 
 
+def test_doctor_gateway_down_named_not_services(stack):
+    """With the gateway stopped, every route fails; the gateway is the one problem named."""
+    stack.supervisorctl("stop", "nginx")
+    try:
+        result = stack.doctor()
+        assert result.returncode == 1
+        assert "PROBLEM gateway: gateway not running" in result.stdout
+        assert f"nothing accepts connections on 127.0.0.1:{stack.ports['http']}" in result.stdout
+        assert "fix:      kronosctl restart nginx" in result.stdout
+        for svc in SERVICES:
+            assert f"PROBLEM {svc}:" not in result.stdout
+            assert f"ok      {svc}: port {stack.ports[svc]} answers" in result.stdout
+    finally:
+        stack.supervisorctl("start", "nginx")
+        stack.wait_ready()
+
+
+def test_doctor_through_kronos_fixes_name_kronos(stack):
+    """./kronos doctor suggests ./kronos commands: kronosctl itself is not on PATH."""
+    stack.supervisorctl("stop", "leave")
+    try:
+        env = dict(stack.env, KRONOS_BUILD_DIR=str(KRONOSCTL.resolve().parents[2]))
+        result = subprocess.run([str(REPO / "kronos"), "doctor"], cwd=REPO, env=env,
+                                capture_output=True, text=True, timeout=180, check=False)
+        assert result.returncode == 1
+        assert "fix:      ./kronos restart leave" in result.stdout
+        assert "kronosctl restart" not in result.stdout
+    finally:
+        stack.supervisorctl("start", "leave")
+        stack.wait_ready()
+
+
 def test_doctor_waf_block_rule_named(stack):
     status, headers = stack.status("/api/v1/auth/health?q=%27%20OR%201%3D1%20--")
     assert status == 403
@@ -204,3 +236,53 @@ def test_doctor_waf_block_rule_named(stack):
         assert f"request id {request_id}" in result.stdout
     assert "nginx/modsecurity_custom.conf" in result.stdout
     assert "ctl:ruleRemoveById=942" in result.stdout
+
+
+def test_doctor_waf_fix_unblocks_request(stack):
+    """The exclusion doctor suggests, added as it is printed, lets the blocked request through."""
+    path = "/api/v1/leave/health?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"
+    assert stack.status(path)[0] == 403
+    time.sleep(1)
+    result = stack.doctor()
+    rules = re.findall(r'^\s+(SecRule REQUEST_URI "@beginsWith /api/v1/leave/health" "id:10900,[^"]+")$',
+                       result.stdout, flags=re.MULTILINE)
+    assert rules, result.stdout
+
+    # modsecurity/main.conf includes ../modsecurity_custom.conf relative to its own real folder,
+    # which is the checkout's while STATE/nginx/modsecurity links there. A copy of that folder
+    # makes the include read STATE/nginx/modsecurity_custom.conf, so the checkout stays as it is.
+    nginx_dir = stack.state / "nginx"
+    rules_dir, custom = nginx_dir / "modsecurity", nginx_dir / "modsecurity_custom.conf"
+    rules_target, custom_target = rules_dir.resolve(), custom.resolve()
+    assert rules_dir.is_symlink() and custom.is_symlink()
+    rules_dir.unlink()
+    shutil.copytree(rules_target, rules_dir)
+    custom.unlink()
+    custom.write_text(custom_target.read_text() + "\n" + rules[-1] + "\n")
+    try:
+        stack.supervisorctl("signal", "HUP", "nginx")
+        time.sleep(2)
+        assert stack.status(path)[0] == 200, rules[-1]
+    finally:
+        shutil.rmtree(rules_dir)
+        rules_dir.symlink_to(rules_target)
+        custom.unlink()
+        custom.symlink_to(custom_target)
+        stack.supervisorctl("signal", "HUP", "nginx")
+        time.sleep(2)
+        stack.wait_ready()
+    assert stack.status(path)[0] == 403
+
+
+def test_doctor_stopped_stack_names_up(stack):
+    """Runs last: it stops the whole stack, which the fixture then deletes."""
+    down = subprocess.run([str(REPO / "kronos"), "down"], cwd=REPO, env=stack.env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert down.returncode == 0, down.stderr
+
+    result = stack.doctor()
+
+    assert result.returncode == 1
+    assert "PROBLEM stack: the native stack is not running" in result.stdout
+    assert "fix:      start it: ./kronos up" in result.stdout
+    assert "PROBLEM auth" not in result.stdout

@@ -82,7 +82,7 @@ def run_kronos(*args: str, env: dict[str, str], cwd: Path = REPO,
     """Run ./kronos with ARGS against the kronosctl under test."""
     full_env = {**os.environ, "KRONOS_BUILD_DIR": str(BUILD_DIR), **env}
     return subprocess.run([str(REPO / "kronos"), *args], cwd=cwd, env=full_env, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+                          stdin=subprocess.DEVNULL, text=True, timeout=timeout, check=False)
 
 
 # --- checklist ---------------------------------------------------------------------------------
@@ -336,3 +336,49 @@ def test_kronos_help_lists_kronosctl_commands():
     for command in ("status", "logs", "restart", "rebuild", "reload-gateway", "migrate", "checklist",
                     "doctor", "audit", "add-service"):
         assert re.search(rf"^  {command}\b", result.stdout, re.MULTILINE), command
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--duration", "0"], "invalid --duration '0': expected a whole number from 1 to 120"),
+    (["--duration", "600"], "invalid --duration '600'"),
+    (["--connections", "many"], "invalid --connections 'many'"),
+    (["--duration"], "--duration needs a number of seconds"),
+    (["--fast"], "unknown argument '--fast' for bench"),
+])
+def test_kronos_bench_invalid_arguments_rejected(tmp_path, args, message):
+    result = run_kronos("bench", *args, env={"KRONOS_STATE_DIR": str(tmp_path / "s")})
+
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_kronos_reset_missing_state_creates_nothing(tmp_path):
+    missing = tmp_path / "none"
+
+    result = run_kronos("reset", "--yes", env={"KRONOS_STATE_DIR": str(missing)})
+
+    assert result.returncode == 0, result.stderr
+    assert "nothing to delete" in result.stdout
+    assert not missing.exists()
+
+
+def test_kronos_down_missing_state_creates_nothing(tmp_path):
+    missing = tmp_path / "none"
+
+    result = run_kronos("down", env={"KRONOS_STATE_DIR": str(missing)})
+
+    assert result.returncode == 0, result.stderr
+    assert not missing.exists()
+
+
+def test_kronos_reset_without_terminal_needs_yes(tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "stack.env").write_text("KRONOS_HTTP_PORT=1\n")
+
+    result = run_kronos("reset", env={"KRONOS_STATE_DIR": str(state)})
+
+    assert result.returncode == 1
+    assert "pass --yes to confirm" in result.stderr
+    assert (state / "stack.env").exists()

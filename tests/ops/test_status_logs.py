@@ -116,6 +116,19 @@ def test_reload_gateway_broken_config_refused(native_stack):
     assert gateway_get(native_stack, "/api/v1/auth/health", f"test-{uuid.uuid4()}") == 200
 
 
+def test_reload_gateway_stopped_nginx_names_start(native_stack):
+    stopped = native_stack.supervisorctl("stop", "nginx")
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    try:
+        result = run_kronosctl("reload-gateway", env=native_stack.env)
+    finally:
+        native_stack.supervisorctl("start", "nginx")
+
+    assert result.returncode == 1, result.stdout
+    assert "nginx is not running, so there is nothing to reload" in result.stderr
+    assert "kronosctl restart nginx" in result.stderr
+
+
 def test_status_stopped_service_unhealthy(native_stack):
     stopped = native_stack.supervisorctl("stop", "leave")
     assert stopped.returncode == 0, stopped.stdout + stopped.stderr

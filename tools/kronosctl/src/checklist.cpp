@@ -137,7 +137,8 @@ void add_checklist_command(CLI::App& app) {
     command
         ->add_option("--minutes", *minutes,
                      "How far back the logs must be clean of errors, in minutes")
-        ->check(CLI::PositiveNumber);
+        ->capture_default_str()
+        ->check(CLI::Range(1, 7 * 24 * 60));
     command->callback([options, minutes] {
         Context context;
         try {
@@ -157,7 +158,7 @@ void add_checklist_command(CLI::App& app) {
         for (const auto& item : items) {
             std::cout << (item.passed ? "\u2714 " : "\u2718 ") << item.title << '\n';
             for (const auto& reason : item.reasons) {
-                std::cout << "    " << reason << '\n';
+                std::cout << "    " << as_invoked(reason) << '\n';
             }
             all_passed = all_passed && item.passed;
         }

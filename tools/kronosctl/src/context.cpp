@@ -1,6 +1,7 @@
 #include "context.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -113,6 +114,35 @@ void add_context_options(CLI::App& app, ContextOptions& options) {
         ->excludes(compose);
 }
 
+namespace {
+ContextOptions global_options;
+}  // namespace
+
+void add_global_context_options(CLI::App& app) {
+    add_context_options(app, global_options);
+}
+
+std::string as_invoked(const std::string& text) {
+    const char* invoked = std::getenv("KRONOS_INVOKED_AS");
+    if (invoked == nullptr || *invoked == '\0') {
+        return text;
+    }
+    static const std::string own_name = "kronosctl ";
+    std::string result;
+    std::size_t from = 0;
+    for (auto at = text.find(own_name); at != std::string::npos; at = text.find(own_name, from)) {
+        // Only a command: "kronosctl restart", not a word inside a longer name.
+        const bool word_start =
+            at == 0 || !(std::isalnum(static_cast<unsigned char>(text[at - 1])) ||
+                         text[at - 1] == '_' || text[at - 1] == '/');
+        result.append(text, from, at - from);
+        result += word_start ? std::string(invoked) + " " : own_name;
+        from = at + own_name.size();
+    }
+    result.append(text, from);
+    return result;
+}
+
 std::optional<std::filesystem::path> find_repo_root(const std::filesystem::path& start) {
     std::error_code error;
     auto directory = std::filesystem::absolute(start, error);
@@ -185,7 +215,13 @@ std::vector<std::string> detect_compose_command() {
     return {};
 }
 
-Context load_context(const ContextOptions& options) {
+Context load_context(const ContextOptions& command_options) {
+    ContextOptions options = command_options;
+    options.compose = options.compose || global_options.compose;
+    options.native = options.native || global_options.native;
+    if (options.compose && options.native) {
+        throw std::runtime_error("--compose and --native exclude each other; pass one of them");
+    }
     Context context;
     const auto start = options.root.empty() ? std::filesystem::current_path() : options.root;
     const auto root = find_repo_root(start);

@@ -65,6 +65,14 @@ struct Context {
 // Registers --compose and --native on APP, writing into OPTIONS.
 void add_context_options(CLI::App& app, ContextOptions& options);
 
+// Registers --compose and --native on the top-level APP too, so both `kronosctl --compose status`
+// and `kronosctl status --compose` work. load_context() honours them for every command.
+void add_global_context_options(CLI::App& app);
+
+// TEXT with each "kronosctl " that starts a suggested command replaced by the name the operator
+// called: KRONOS_INVOKED_AS (./kronos sets "./kronos"), else "kronosctl".
+std::string as_invoked(const std::string& text);
+
 // Finds the repository root: START or its nearest parent that contains docker-compose.yml and an
 // nginx/ folder.
 std::optional<std::filesystem::path> find_repo_root(const std::filesystem::path& start);

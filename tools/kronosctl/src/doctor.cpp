@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <ctime>
@@ -20,6 +21,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -177,13 +179,13 @@ void print_finding(const Finding& finding) {
         std::cout << "  evidence: " << line << "\n";
     }
     for (const auto& line : finding.fixes) {
-        std::cout << "  fix:      " << line << "\n";
+        std::cout << "  fix:      " << as_invoked(line) << "\n";
     }
 }
 
 std::vector<Finding> check_services(
     const Context& context, const std::vector<std::pair<std::string, unsigned short>>& services,
-    const DoctorOptions& options) {
+    const DoctorOptions& options, bool gateway_up) {
     const bool native = context.mode == Mode::native;
     const std::string gateway = "http://127.0.0.1:" + std::to_string(context.gateway_http_port());
     const auto read_timeout = std::chrono::seconds(options.read_timeout_seconds);
@@ -210,13 +212,16 @@ std::vector<Finding> check_services(
 
         // A service that accepts connections but does not answer would hold the gateway's probe
         // for its whole proxy_read_timeout, so the gateway is not asked about it.
-        if (!evidence.direct_health.timed_out) {
+        if (gateway_up && !evidence.direct_health.timed_out) {
             evidence.gateway_health = probe(gateway + "/api/v1/" + name + "/health", read_timeout);
             evidence.gateway_ready = probe(gateway + "/api/v1/" + name + "/ready", read_timeout);
         }
 
         auto found = doctor::diagnose_service(evidence, native);
-        if (found.empty()) {
+        if (found.empty() && !evidence.gateway_health) {
+            std::cout << "ok      " << name << ": port " << evidence.port
+                      << " answers; not checked through the gateway\n";
+        } else if (found.empty()) {
             std::cout << "ok      " << name << ": health "
                       << (evidence.gateway_health ? evidence.gateway_health->status : 0)
                       << ", ready " << (evidence.gateway_ready ? evidence.gateway_ready->status : 0)
@@ -229,6 +234,56 @@ std::vector<Finding> check_services(
         findings.insert(findings.end(), found.begin(), found.end());
     }
     return findings;
+}
+
+// The native stack's supervisor: when it does not answer, nothing of the stack runs and every
+// other check would only repeat that.
+std::optional<Finding> check_supervisor(const Context& context) {
+    ProcessOptions options;
+    options.timeout = std::chrono::seconds(10);
+    options.merge_stderr = true;
+    const ProcessResult result = run_process(context.supervisorctl({"pid"}), options);
+    std::string output = result.output;
+    while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) {
+        output.pop_back();
+    }
+    const bool answered = !output.empty() && std::all_of(output.begin(), output.end(), [](char c) {
+        return c >= '0' && c <= '9';
+    });
+    if (answered) {
+        return std::nullopt;
+    }
+    return Finding{"stack",
+                   "the native stack is not running",
+                   {"supervisorctl pid: " + (output.empty() ? std::string("no answer") : output)},
+                   {"start it: ./kronos up"}};
+}
+
+// The gateway's own process and port. When it does not accept connections, probing the routes
+// through it would blame every service for the gateway's fault.
+std::optional<Finding> check_gateway(const Context& context) {
+    const int port = context.gateway_http_port();
+    if (accepts_connections(port, std::chrono::seconds(2))) {
+        return std::nullopt;
+    }
+    const bool native = context.mode == Mode::native;
+    const std::string state =
+        native ? native_process_state(context, "nginx") : compose_process_state(context, "nginx");
+    Finding finding{"gateway",
+                    state.empty() || state == "RUNNING" ? "gateway does not accept connections"
+                                                        : "gateway not running",
+                    {"nothing accepts connections on 127.0.0.1:" + std::to_string(port)},
+                    {}};
+    if (!state.empty()) {
+        finding.evidence.push_back("nginx process state " + state);
+    }
+    if (native) {
+        finding.fixes.push_back("kronosctl restart nginx");
+        finding.fixes.push_back("if it does not start: kronosctl logs nginx --errors");
+    } else {
+        finding.fixes.push_back("docker-compose up -d nginx, then docker-compose logs nginx");
+    }
+    return finding;
 }
 
 std::vector<Finding> check_datastores(const Context& context) {
@@ -319,19 +374,29 @@ void run_doctor(const DoctorOptions& options) {
         throw CLI::RuntimeError(2);
     }
     if (context.mode == Mode::native && !context.native_stack_exists()) {
-        std::cerr << "kronosctl doctor: error: no native stack in " << context.state_dir.string()
-                  << " (no stack.env); start it with ./kronos up, set KRONOS_STATE_DIR, or pass "
-                     "--compose\n";
+        std::cerr << "kronosctl doctor: error: " << context.missing_native_stack() << "\n";
         throw CLI::RuntimeError(3);
     }
     const auto services = read_services_list(context.root);
     std::cout << "doctor: " << mode_name(context.mode) << " mode, " << services.size()
               << " services\n";
 
+    if (context.mode == Mode::native) {
+        if (const auto stopped = check_supervisor(context)) {
+            print_finding(*stopped);
+            std::cout << "doctor: 1 problem(s) found\n";
+            throw CLI::RuntimeError(1);
+        }
+    }
+
     std::vector<Finding> findings = check_datastores(context);
+    const auto gateway_down = check_gateway(context);
+    if (gateway_down) {
+        findings.push_back(*gateway_down);
+    }
     auto more = check_gateway_upstreams(context, services);
     findings.insert(findings.end(), more.begin(), more.end());
-    more = check_services(context, services, options);
+    more = check_services(context, services, options, !gateway_down);
     findings.insert(findings.end(), more.begin(), more.end());
     more = check_waf(context, options);
     findings.insert(findings.end(), more.begin(), more.end());
@@ -359,10 +424,12 @@ void add_doctor_command(CLI::App& app) {
     command
         ->add_option("--read-timeout", options->read_timeout_seconds,
                      "seconds to wait for a response once connected; longer means unresponsive")
+        ->capture_default_str()
         ->check(CLI::Range(1, 60));
     command
         ->add_option("--waf-minutes", options->waf_window_minutes,
                      "report WAF blocks from the last this many minutes of the nginx error log")
+        ->capture_default_str()
         ->check(CLI::Range(1, 7 * 24 * 60));
     command->callback([options] { run_doctor(*options); });
 }

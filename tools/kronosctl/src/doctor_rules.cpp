@@ -205,8 +205,12 @@ std::vector<Finding> diagnose_service(const ServiceEvidence& evidence, bool nati
                                 {describe(gateway) + " via the gateway",
                                  describe(direct) + " on the service's own port"},
                                 {"check the upstream address of kronos_" + name +
-                                     " in the gateway's runtime http.conf",
-                                 "kronosctl restart " + name}});
+                                 " in the gateway's runtime http.conf"}});
+            // A service that answers on its own port needs no restart: the gateway's address
+            // for it is wrong, which the upstream check names with its file and line.
+            if (!(native && direct.status == 200)) {
+                findings.back().fixes.push_back("kronosctl restart " + name);
+            }
             return findings;
         }
     }
@@ -340,8 +344,20 @@ Finding diagnose_waf_block(const WafBlock& block) {
     for (const auto& id : block.rule_ids) {
         rules += (rules.empty() ? "" : ", ") + id;
     }
-    const std::string rule =
-        block.rule_ids.empty() ? std::string("RULE_ID") : block.rule_ids.front();
+    // Every detection rule that matched adds to the anomaly score, so each one needs removing:
+    // without one of them the score can still reach the threshold. The scoring rules stay.
+    std::string removals;
+    std::string first_rule;
+    for (const auto& id : block.rule_ids) {
+        if (!is_anomaly_rule(id)) {
+            removals += ",ctl:ruleRemoveById=" + id;
+            first_rule = first_rule.empty() ? id : first_rule;
+        }
+    }
+    if (removals.empty()) {
+        removals = ",ctl:ruleRemoveById=RULE_ID";
+        first_rule = "RULE_ID";
+    }
     std::string path = block.uri;
     if (const auto query = path.find('?'); query != std::string::npos) {
         path.resize(query);
@@ -353,8 +369,8 @@ Finding diagnose_waf_block(const WafBlock& block) {
             {"if the request is legitimate, add an exclusion to nginx/modsecurity_custom.conf "
              "with a free local id (10000-10999), for example:\n"
              "        SecRule REQUEST_URI \"@beginsWith " +
-             path + "\" \"id:10900,phase:1,pass,nolog,ctl:ruleRemoveById=" + rule +
-             "\"\n      or ctl:ruleRemoveTargetById=" + rule +
+             path + "\" \"id:10900,phase:1,pass,nolog" + removals +
+             "\"\n      or ctl:ruleRemoveTargetById=" + first_rule +
              ";ARGS:<name> to exempt one parameter only; then kronosctl reload-gateway"}};
 }
 

@@ -623,7 +623,8 @@ void add_logs_command(CLI::App& app) {
     command
         ->add_option("--tail", options->tail,
                      "Number of lines per log to show (default 100, all with a filter)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Number)
+        ->check(CLI::Range(0, 1000000));
     command->add_option("--since", options->since,
                         "Only lines from this time on: RFC 3339 (2024-05-01T12:00:00Z) or a "
                         "duration ago (10m, 2h, 1d)");

@@ -1,10 +1,12 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "context.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"kronosctl: operate a Kronos deployment (native stack or Docker Compose)."};
     app.require_subcommand(1);
+    kronosctl::add_global_context_options(app);
     kronosctl::add_status_command(app);
     kronosctl::add_logs_command(app);
     kronosctl::add_operation_commands(app);

@@ -21,7 +21,7 @@ namespace kronosctl {
 namespace {
 
 [[noreturn]] void fail(const std::string& message, int code = 1) {
-    std::cerr << "kronosctl: " << message << '\n';
+    std::cerr << "kronosctl: " << as_invoked(message) << '\n';
     throw CLI::RuntimeError(code);
 }
 
@@ -232,6 +232,14 @@ void reload_gateway(const Context& context) {
         }
         std::cout << "sent SIGHUP to nginx master pid " << *pid << "; gateway reloaded\n";
         return;
+    }
+    ProcessOptions options;
+    options.timeout = std::chrono::seconds(10);
+    const auto state = run_process(context.supervisorctl({"status", "nginx"}), options);
+    if (state.output.find("RUNNING") == std::string::npos) {
+        fail(
+            "nginx is not running, so there is nothing to reload; start it with kronosctl "
+            "restart nginx, which loads the configuration as it is now");
     }
     run_visible(context.supervisorctl({"signal", "HUP", "nginx"}), std::chrono::seconds(30));
     std::cout << "gateway reloaded\n";

@@ -524,7 +524,7 @@ void add_status_command(CLI::App& app) {
                   << "\n\n";
         std::cout << format_status_table(report);
         if (!report.all_healthy()) {
-            std::cout << "\nUnhealthy: see kronosctl logs <service> --errors\n";
+            std::cout << as_invoked("\nUnhealthy: see kronosctl logs <service> --errors\n");
             throw CLI::RuntimeError(1);
         }
     });

@@ -97,6 +97,22 @@ TEST(DiagnoseService, StoppedProcessNotRunning) {
     EXPECT_EQ(findings[0].fixes[0], "kronosctl restart leave");
 }
 
+TEST(DiagnoseService, GatewayAddressWrongNoRestart) {
+    ServiceEvidence evidence;
+    evidence.name = "leave";
+    evidence.port = 8002;
+    evidence.process_state = "RUNNING";
+    evidence.direct_health = {
+        "http://127.0.0.1:8002/api/v1/leave/health", true, false, 200, "", ""};
+    evidence.gateway_health =
+        Probe{"http://127.0.0.1:8080/api/v1/leave/health", true, false, 502, "", ""};
+    const auto findings = diagnose_service(evidence, true);
+    ASSERT_EQ(findings.size(), 1U);
+    EXPECT_EQ(findings[0].cause, "gateway cannot reach the service");
+    ASSERT_EQ(findings[0].fixes.size(), 1U);
+    EXPECT_EQ(findings[0].fixes[0].find("restart"), std::string::npos);
+}
+
 TEST(DiagnoseService, ReadTimeoutUnresponsive) {
     ServiceEvidence evidence;
     evidence.name = "expense";
@@ -151,6 +167,19 @@ TEST(WafBlocks, GroupedByRequestIdWithMatchedRuleFirst) {
     const Finding finding = diagnose_waf_block(blocks[0]);
     EXPECT_NE(finding.fixes[0].find("ctl:ruleRemoveById=942100"), std::string::npos);
     EXPECT_NE(finding.fixes[0].find("nginx/modsecurity_custom.conf"), std::string::npos);
+}
+
+TEST(WafBlocks, FixRemovesEveryDetectionRule) {
+    const WafBlock block{"r1",
+                         "/api/v1/leave/health?q=x",
+                         "2024/05/01 10:00:00",
+                         {"941100", "941110", "941160", "949110"}};
+    const Finding finding = diagnose_waf_block(block);
+    EXPECT_NE(finding.fixes[0].find("\"id:10900,phase:1,pass,nolog,ctl:ruleRemoveById=941100,"
+                                    "ctl:ruleRemoveById=941110,ctl:ruleRemoveById=941160\""),
+              std::string::npos)
+        << finding.fixes[0];
+    EXPECT_EQ(finding.fixes[0].find("949110"), std::string::npos);
 }
 
 TEST(WafBlocks, ContentTypeRejectionNotReported) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 namespace kronosctl {
 namespace {
 
@@ -78,6 +80,23 @@ TEST(StatusTable, ListsProblemsBelowTable) {
     EXPECT_NE(table.find("UNHEALTHY"), std::string::npos);
     EXPECT_NE(table.find("leave: process is STOPPED"), std::string::npos);
     EXPECT_FALSE(report.all_healthy());
+}
+
+}  // namespace
+}  // namespace kronosctl
+
+namespace kronosctl {
+namespace {
+
+TEST(AsInvoked, CommandsRenamedWordsKept) {
+    ::setenv("KRONOS_INVOKED_AS", "./kronos", 1);
+    EXPECT_EQ(as_invoked("kronosctl restart leave; then kronosctl logs leave --errors"),
+              "./kronos restart leave; then ./kronos logs leave --errors");
+    EXPECT_EQ(as_invoked("build/tools/kronosctl/kronosctl status"),
+              "build/tools/kronosctl/kronosctl status");
+    EXPECT_EQ(as_invoked("no command here"), "no command here");
+    ::unsetenv("KRONOS_INVOKED_AS");
+    EXPECT_EQ(as_invoked("kronosctl restart leave"), "kronosctl restart leave");
 }
 
 }  // namespace
