@@ -196,6 +196,18 @@ def test_rebuild_service_builds_and_restarts(native_stack):
     assert program_pid(native_stack, "leave") != pid_before
 
 
+def test_rebuild_nginx_restarts_without_building(native_stack):
+    pid_before = program_pid(native_stack, "nginx")
+
+    result = run_kronosctl("rebuild", "nginx", env={**native_stack.env, "KRONOS_BUILD_DIR": str(BUILD_DIR)})
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "nginx is not built from this checkout; restarting it" in result.stdout
+    assert "cmake --build" not in result.stdout
+    assert program_pid(native_stack, "nginx") != pid_before
+    wait_healthy(native_stack)
+
+
 def test_rebuild_unconfigured_build_dir_rejected(native_stack, tmp_path):
     result = run_kronosctl("rebuild", "leave", env={**native_stack.env, "KRONOS_BUILD_DIR": str(tmp_path)})
 

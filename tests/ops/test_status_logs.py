@@ -90,6 +90,8 @@ def test_logs_unknown_service_rejected(native_stack):
 
     assert result.returncode == 2
     assert "unknown service 'payroll'" in result.stderr
+    # Every name logs accepts is offered, the native stack's own logs too.
+    assert "supervisord, bootstrap" in result.stderr
 
 
 def test_reload_gateway_valid_config(native_stack):

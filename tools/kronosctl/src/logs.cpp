@@ -73,6 +73,25 @@ std::optional<TimePoint> from_fields(int year, int month, int day, int hour, int
     return std::chrono::system_clock::from_time_t(seconds);
 }
 
+// The fraction of a second after a plain-text time: ".123" (PostgreSQL, Redis) or ",123"
+// (supervisord), so that lines of one second merge in their real order. Zero when absent.
+std::chrono::microseconds fraction_at(std::string_view text, std::size_t position) {
+    if (position >= text.size() || (text[position] != '.' && text[position] != ',')) {
+        return std::chrono::microseconds(0);
+    }
+    long long value = 0;
+    std::size_t digits = 0;
+    for (auto at = position + 1;
+         at < text.size() && digits < 6 && std::isdigit(static_cast<unsigned char>(text[at])) != 0;
+         ++at, ++digits) {
+        value = value * 10 + (text[at] - '0');
+    }
+    for (auto pad = digits; pad < 6; ++pad) {
+        value *= 10;
+    }
+    return std::chrono::microseconds(digits == 0 ? 0 : value);
+}
+
 // Times of the plain-text logs: PostgreSQL "2024-05-01 12:00:00.123 UTC ...", nginx's error log
 // "2024/05/01 12:00:00 [error] ..." (local time), Redis "123:M 01 May 2024 12:00:00.123 * ..."
 // (local time).
@@ -88,7 +107,11 @@ std::optional<TimePoint> plain_text_time(std::string_view line) {
         read_int(line, 8, 2, day) && read_int(line, 11, 2, hour) && read_int(line, 14, 2, minute) &&
         read_int(line, 17, 2, second)) {
         const bool utc = line[4] == '-' && line.substr(19, 8).find("UTC") != std::string_view::npos;
-        return from_fields(year, month, day, hour, minute, second, utc);
+        const auto base = from_fields(year, month, day, hour, minute, second, utc);
+        if (!base) {
+            return std::nullopt;
+        }
+        return *base + std::chrono::duration_cast<TimePoint::duration>(fraction_at(line, 19));
     }
     const auto marker = line.find(":M ");
     const auto child = line.find(":C ");
@@ -108,7 +131,11 @@ std::optional<TimePoint> plain_text_time(std::string_view line) {
             return std::nullopt;
         }
         month = static_cast<int>(found - months.begin()) + 1;
-        return from_fields(year, month, day, hour, minute, second, false);
+        const auto base = from_fields(year, month, day, hour, minute, second, false);
+        if (!base) {
+            return std::nullopt;
+        }
+        return *base + std::chrono::duration_cast<TimePoint::duration>(fraction_at(text, 20));
     }
     return std::nullopt;
 }
@@ -663,6 +690,9 @@ void add_logs_command(CLI::App& app) {
                 std::string names;
                 for (const auto& service : compose.services) {
                     names += (names.empty() ? "" : ", ") + service.name;
+                }
+                if (context.mode == Mode::native) {
+                    names += ", supervisord, bootstrap";
                 }
                 std::cerr << "kronosctl: unknown service '" << options->service
                           << "'; use one of: " << names << '\n';

@@ -167,6 +167,13 @@ void rebuild(const Context& context, const std::string& name) {
         return;
     }
     require_native_stack(context);
+    if (!name.empty() && !is_application_service(context, name)) {
+        // nginx, PostgreSQL and Redis come from Debian's packages: nothing of theirs is built
+        // here, so a rebuild is a restart, as a Compose rebuild of an unchanged image is.
+        std::cout << name << " is not built from this checkout; restarting it\n";
+        restart_service(context, name);
+        return;
+    }
     const auto directory = build_dir(context);
     if (!std::filesystem::is_regular_file(directory / "CMakeCache.txt")) {
         fail(directory.string() +

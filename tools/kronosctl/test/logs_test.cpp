@@ -43,7 +43,7 @@ TEST(LogLine, PlainTextKeptAsIs) {
     EXPECT_FALSE(record.is_json);
     EXPECT_EQ(format_log_record(record), line);
     ASSERT_TRUE(record.timestamp.has_value());
-    EXPECT_EQ(*record.timestamp, *parse_rfc3339("2024-05-01T12:00:00Z"));
+    EXPECT_EQ(*record.timestamp, *parse_rfc3339("2024-05-01T12:00:00.123Z"));
 }
 
 TEST(LogLine, InvalidJsonKeptAsIs) {
@@ -69,6 +69,18 @@ TEST(ErrorFilter, MatchesRunbookWords) {
 TEST(ErrorFilter, InfoRecordWithErrorsFieldIsNotError) {
     EXPECT_FALSE(
         is_error_record(parse_log_line(R"({"level":"info","event":"users_imported","errors":0})")));
+}
+
+TEST(LogLine, PlainTextFractionsKeepOrder) {
+    const auto postgres = parse_log_line("2024-05-01 12:00:00.560 UTC [42] LOG:  checkpoint");
+    const auto service = parse_log_line(R"({"ts":"2024-05-01T12:00:00.058Z","level":"info"})");
+    const auto supervisor = parse_log_line("2024-05-01 12:00:00,900 INFO spawned: 'auth'");
+    ASSERT_TRUE(postgres.timestamp.has_value());
+    ASSERT_TRUE(service.timestamp.has_value());
+    ASSERT_TRUE(supervisor.timestamp.has_value());
+    EXPECT_LT(*service.timestamp, *postgres.timestamp);
+    EXPECT_EQ(*postgres.timestamp - *service.timestamp, std::chrono::milliseconds(502));
+    EXPECT_LT(*postgres.timestamp, *supervisor.timestamp);
 }
 
 TEST(Rfc3339, ParsesOffsetsAndFractions) {
