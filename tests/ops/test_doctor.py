@@ -173,6 +173,20 @@ def test_doctor_redis_down_named(stack):
         stack.wait_ready()
 
 
+def test_doctor_postgres_down_named(stack):
+    stack.supervisorctl("stop", "postgres")
+    try:
+        result = stack.doctor()
+        assert result.returncode == 1
+        assert "PROBLEM postgres: PostgreSQL not running" in result.stdout
+        assert "PostgreSQL not ready" in result.stdout
+        assert "check database: unreachable" in result.stdout
+        assert "fix:      start PostgreSQL: kronosctl restart postgres" in result.stdout
+    finally:
+        stack.supervisorctl("start", "postgres")
+        stack.wait_ready()
+
+
 def test_doctor_schema_behind_named(stack):
     env = dict(stack.env, DATABASE_SCHEMA="leave")
     downgrade = subprocess.run(["/usr/bin/alembic", "downgrade", "base"], cwd=REPO, env=env,

@@ -263,8 +263,11 @@ std::vector<Finding> diagnose_ready(const std::string& service, const Probe& rea
                             {evidence + ", check migrations: " + migrations},
                             {"kronosctl migrate --schema " + service}});
     }
+    // The other checks read the database, so while it is unreachable their failures are only
+    // its echo and would send the operator after the wrong cause.
+    const bool database_down = !text("database").empty() && text("database") != "ok";
     for (const auto& [key, value] : checks) {
-        if (key == "database" || key == "redis" || key == "migrations") {
+        if (key == "database" || key == "redis" || key == "migrations" || database_down) {
             continue;
         }
         if (value.is_string() && value.as_string() != "ok") {

@@ -113,6 +113,19 @@ TEST(DiagnoseService, GatewayAddressWrongNoRestart) {
     EXPECT_EQ(findings[0].fixes[0].find("restart"), std::string::npos);
 }
 
+TEST(DiagnoseReady, DatabaseDownHidesItsEchoes) {
+    const Probe ready{"http://127.0.0.1:8080/api/v1/expense/ready",
+                      true,
+                      false,
+                      503,
+                      R"({"status":"unavailable","checks":{"database":"unreachable",)"
+                      R"("redis":"ok","base_currency":"unknown: the database is unreachable"}})",
+                      ""};
+    const auto findings = diagnose_ready("expense", ready);
+    ASSERT_EQ(findings.size(), 1U);
+    EXPECT_EQ(findings[0].cause, "PostgreSQL not ready");
+}
+
 TEST(DiagnoseService, ReadTimeoutUnresponsive) {
     ServiceEvidence evidence;
     evidence.name = "expense";
