@@ -41,6 +41,18 @@ TEST(PasswordHash, VerifiesOnlyTheSamePassword) {
     EXPECT_FALSE(verify_password("correct horse batterY", hash));
 }
 
+TEST(PasswordHash, GeneratedPasswordHashIsCheapArgon2id) {
+    const auto password = generate_temporary_password();
+    const auto hash = hash_generated_password(password);
+    EXPECT_EQ(hash.rfind("$argon2id$v=19$m=8,t=1,", 0), 0u) << hash;
+    EXPECT_TRUE(verify_password(password, hash));
+    EXPECT_FALSE(verify_password(password + "x", hash));
+}
+
+TEST(PasswordHash, HumanPasswordHashUsesInteractiveLimits) {
+    EXPECT_EQ(hash_password("correct horse battery").rfind("$argon2id$v=19$m=65536,t=2,", 0), 0u);
+}
+
 TEST(PasswordHash, MalformedHashNeverMatches) {
     EXPECT_FALSE(verify_password("anything", "not a hash"));
     EXPECT_FALSE(verify_password("", ""));

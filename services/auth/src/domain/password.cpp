@@ -50,6 +50,17 @@ std::string hash_password(std::string_view password) {
     return hash;
 }
 
+std::string hash_generated_password(std::string_view password) {
+    ensure_sodium();
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str_alg(
+            hash, password.data(), password.size(), crypto_pwhash_argon2id_OPSLIMIT_MIN,
+            crypto_pwhash_argon2id_MEMLIMIT_MIN, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+        throw std::runtime_error("argon2id hashing failed (out of memory)");
+    }
+    return hash;
+}
+
 bool verify_password(std::string_view password, const std::string& hash) {
     ensure_sodium();
     return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;

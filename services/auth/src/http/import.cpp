@@ -57,8 +57,9 @@ ImportResult apply_plan(pqxx::work& tx, const ImportPlan& plan,
         switch (planned.action) {
             case ImportAction::create: {
                 auto temporary_password = generate_temporary_password();
-                auto user = store::insert_user(tx, {row.email, row.name, row.role, std::nullopt,
-                                                    hash_password(temporary_password), true});
+                auto user =
+                    store::insert_user(tx, {row.email, row.name, row.role, std::nullopt,
+                                            hash_generated_password(temporary_password), true});
                 id_by_email[row.email] = user.id;
                 result.credentials.push_back({row.email, std::move(temporary_password)});
                 ++result.created;

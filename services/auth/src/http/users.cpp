@@ -194,7 +194,8 @@ core::Response create_user(AuthContext& context, core::Request& request) {
 
     const bool temporary = !password.has_value();
     const auto initial_password = temporary ? generate_temporary_password() : *password;
-    const auto password_hash = hash_password(initial_password);
+    const auto password_hash =
+        temporary ? hash_generated_password(initial_password) : hash_password(initial_password);
 
     const auto user = context.db().transact("create_user", [&](pqxx::work& tx) {
         store::lock_manager_chain(tx);
@@ -360,7 +361,7 @@ core::Response reset_password(AuthContext& context, core::Request& request) {
     const auto& id = request.param("id");
 
     const auto temporary_password = generate_temporary_password();
-    const auto password_hash = hash_password(temporary_password);
+    const auto password_hash = hash_generated_password(temporary_password);
 
     const auto revoked = context.db().transact("reset_password", [&](pqxx::work& tx) {
         const auto user = require_user(tx, id, true);
