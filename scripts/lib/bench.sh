@@ -39,7 +39,7 @@ cmd_bench() {
             *) die "unknown argument '$1' for bench; use --duration S and --connections N" ;;
         esac
     done
-    # Bounded so that a benchmark always ends by itself: six scenarios of at most 120 s.
+    # Bounded so that a benchmark always ends by itself: seven scenarios of at most 120 s.
     check_positive_integer --duration "$duration" 120
     check_positive_integer --connections "$connections" 256
 
@@ -59,12 +59,20 @@ cmd_bench() {
     info "starting a benchmark stack in $state on ports ${ports[*]}"
     # The login scenario signs in as fast as it can, so the gateway's login rate limit would
     # measure itself; it is lifted for this stack only.
+    # Its start-up output would offer `./kronos down` and an admin password for a stack that is
+    # deleted at the end, so it goes to a file that is shown only when the start fails.
+    local up_log="$state.up.log"
     env KRONOS_STATE_DIR="$state" KRONOS_BIND=127.0.0.1 \
         KRONOS_HTTP_PORT="${ports[0]}" KRONOS_HTTPS_PORT="${ports[1]}" \
         KRONOS_AUTH_PORT="${ports[2]}" KRONOS_LEAVE_PORT="${ports[3]}" KRONOS_EXPENSE_PORT="${ports[4]}" \
         KRONOS_PG_PORT="${ports[5]}" KRONOS_REDIS_PORT="${ports[6]}" \
         KRONOS_LOGIN_RATE=100000r/s KRONOS_LOG_LEVEL=warn \
-        "$KRONOS_REPO/kronos" up --no-build || die "the benchmark stack did not start"
+        "$KRONOS_REPO/kronos" up --no-build >"$up_log" 2>&1 || {
+        cat "$up_log" >&2
+        rm -f "$up_log"
+        die "the benchmark stack did not start"
+    }
+    rm -f "$up_log"
 
     STATE="$state"
     STACK_ENV="$state/stack.env"

@@ -13,7 +13,7 @@ run_kronosctl() {
     shift
     local binary="$BUILD_DIR/tools/kronosctl/kronosctl"
     [[ -x "$binary" ]] ||
-        die "kronosctl is not built yet ($binary not found); run ./kronos up first, or build it with: cmake --build $BUILD_DIR --target kronosctl"
+        die "kronosctl is not built yet ($binary not found); run ./kronos up first, which builds it with the services"
 
     # kronosctl resolves a relative KRONOS_STATE_DIR from its own working directory, which is
     # the checkout, so the caller's relative path is made absolute here. The folder is not

@@ -17,6 +17,7 @@ import datetime
 import http.server
 import json
 import os
+import re
 import subprocess
 import threading
 from pathlib import Path
@@ -32,6 +33,7 @@ STAND_IN = r'''#!/usr/bin/python3
 """Stand-in for docker / docker-compose: records its arguments, prints canned output."""
 import json
 import os
+import re
 import sys
 
 program = os.path.basename(sys.argv[0])
@@ -57,6 +59,9 @@ if arguments[:1] == ["-f"]:
 command = arguments[:1]
 
 if command == ["ps"]:
+    if os.environ.get("STAND_IN_PS_FAIL"):
+        print("docker.errors.DockerException: Error while fetching server API version", file=sys.stderr)
+        sys.exit(1)
     if program == "docker-compose" and "--format" in arguments:
         print("No such option: --format", file=sys.stderr)
         sys.exit(1)
@@ -499,3 +504,33 @@ def test_kronos_status_ignores_compose_engine(docker_v2):
 
     assert result.returncode == 3, result.stdout + result.stderr
     assert docker_v2.calls() == []
+
+
+# --- doctor ------------------------------------------------------------------------------------
+
+
+def test_doctor_compose_ports_read_from_compose_file(docker_v2):
+    """Services without an environment block (nginx, postgres, redis) once broke the comparison."""
+    result = run_kronosctl("doctor", "--compose", env=docker_v2.env)
+
+    assert result.returncode in (0, 1), result.stderr
+    assert "cannot compare upstreams" not in result.stdout
+    assert "wrong internal URL" not in result.stdout
+
+
+def test_doctor_compose_never_claims_unprobed_ports(docker_v2):
+    """In Compose the services have no host port, so doctor may not say one answers."""
+    result = run_kronosctl("doctor", "--compose", env=docker_v2.env)
+
+    for name in ("auth", "leave", "expense"):
+        assert not re.search(rf"^ok\s+{name}: port \d+ answers", result.stdout, re.MULTILINE), result.stdout
+
+
+def test_doctor_compose_engine_unreachable_named(docker_v2):
+    result = run_kronosctl("doctor", "--compose", env={**docker_v2.env, "STAND_IN_PS_FAIL": "1"})
+
+    assert result.returncode == 1
+    assert "PROBLEM compose: docker-compose cannot list the containers" in result.stdout
+    assert "Error while fetching server API version" in result.stdout
+    assert "check that the container engine runs (docker info)" in result.stdout
+    assert "PROBLEM auth" not in result.stdout

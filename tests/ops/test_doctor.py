@@ -287,6 +287,12 @@ def test_doctor_waf_fix_unblocks_request(stack):
         stack.wait_ready()
     assert stack.status(path)[0] == 403
 
+    # The same path blocked by the same rules again is one problem that lists each request.
+    time.sleep(1)
+    again = stack.doctor()
+    assert again.stdout.count("blocked /api/v1/leave/health") == 1, again.stdout
+    assert "the same rules blocked it again at" in again.stdout
+
 
 def test_doctor_stopped_stack_names_up(stack):
     """Runs last: it stops the whole stack, which the fixture then deletes."""

@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -106,6 +107,9 @@ std::string read_tail(const fs::path& path, std::streamoff max_bytes) {
     return text.str();
 }
 
+// Local rule ids for exclusions start here, above the ids modsecurity_custom.conf ships with.
+constexpr int kFirstExclusionId = 10900;
+
 std::string read_all(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
@@ -165,7 +169,11 @@ std::map<std::string, int> compose_ports(const fs::path& compose_file) {
     std::map<std::string, int> ports;
     const YAML::Node services = YAML::LoadFile(compose_file.string())["services"];
     for (const auto& entry : services) {
-        const YAML::Node port = entry.second["environment"]["PORT"];
+        const YAML::Node environment = entry.second["environment"];
+        if (!environment || !environment.IsMap()) {
+            continue;  // nginx, postgres and redis set no PORT
+        }
+        const YAML::Node port = environment["PORT"];
         if (port) {
             ports[entry.first.as<std::string>()] = std::stoi(port.as<std::string>());
         }
@@ -218,7 +226,11 @@ std::vector<Finding> check_services(
         }
 
         auto found = doctor::diagnose_service(evidence, native);
-        if (found.empty() && !evidence.gateway_health) {
+        if (found.empty() && !evidence.gateway_health && !native) {
+            std::cout << "skip    " << name
+                      << ": not probed; the gateway does not answer and Compose services have no "
+                         "port on this host\n";
+        } else if (found.empty() && !evidence.gateway_health) {
             std::cout << "ok      " << name << ": port " << evidence.port
                       << " answers; not checked through the gateway\n";
         } else if (found.empty()) {
@@ -257,6 +269,39 @@ std::optional<Finding> check_supervisor(const Context& context) {
                    "the native stack is not running",
                    {"supervisorctl pid: " + (output.empty() ? std::string("no answer") : output)},
                    {"start it: ./kronos up"}};
+}
+
+// Compose: when docker-compose cannot list the containers (no engine, or a .env without a secret),
+// nothing else can be checked and its own last lines say why.
+std::optional<Finding> check_compose_engine(const Context& context) {
+    ProcessOptions options;
+    options.timeout = std::chrono::seconds(30);
+    options.merge_stderr = true;
+    const ProcessResult result = run_process(context.compose({"ps"}), options);
+    if (result.succeeded()) {
+        return std::nullopt;
+    }
+    std::vector<std::string> lines;
+    std::istringstream stream(result.output);
+    for (std::string line; std::getline(stream, line);) {
+        if (!line.empty()) {
+            lines.push_back(line);
+        }
+    }
+    Finding finding{"compose",
+                    "docker-compose cannot list the containers",
+                    {},
+                    {"check that the container engine runs (docker info)",
+                     "check that .env exists with every secret (cp .env.example .env, or "
+                     "deploy/docker/generate-env.sh)"}};
+    const std::size_t first = lines.size() > 2 ? lines.size() - 2 : 0;
+    for (std::size_t i = first; i < lines.size(); ++i) {
+        finding.evidence.push_back(lines[i]);
+    }
+    if (finding.evidence.empty()) {
+        finding.evidence.push_back("docker-compose ps failed without output");
+    }
+    return finding;
 }
 
 // The gateway's own process and port. When it does not accept connections, probing the routes
@@ -355,11 +400,38 @@ std::vector<Finding> check_waf(const Context& context, const DoctorOptions& opti
         log = strip_compose_prefixes(result.output);
         source = "docker-compose logs nginx";
     }
+    // Each suggested exclusion gets an id that modsecurity_custom.conf does not use yet, and a
+    // path blocked by the same rules again is reported once, with the count.
+    std::set<int> used_ids;
+    static const std::regex rule_id(R"(\bid:([0-9]+))");
+    const std::string custom = read_all(context.root / "nginx/modsecurity_custom.conf");
+    for (std::sregex_iterator it(custom.begin(), custom.end(), rule_id), end; it != end; ++it) {
+        used_ids.insert(std::stoi((*it)[1].str()));
+    }
+    int next_id = kFirstExclusionId;
+    std::map<std::string, std::size_t> seen;
     std::vector<Finding> findings;
     for (const auto& block :
          doctor::parse_waf_blocks(log, nginx_time_minutes_ago(options.waf_window_minutes))) {
-        Finding finding = doctor::diagnose_waf_block(block);
+        std::string path = block.uri.substr(0, block.uri.find('?'));
+        std::string key = path;
+        for (const auto& id : block.rule_ids) {
+            key += " " + id;
+        }
+        if (const auto found = seen.find(key); found != seen.end()) {
+            findings[found->second].evidence.insert(findings[found->second].evidence.end() - 1,
+                                                    "the same rules blocked it again at " +
+                                                        block.time + ", request id " +
+                                                        block.request_id);
+            continue;
+        }
+        while (used_ids.contains(next_id)) {
+            ++next_id;
+        }
+        Finding finding = doctor::diagnose_waf_block(block, next_id);
+        used_ids.insert(next_id);
         finding.evidence.push_back("from " + source);
+        seen[key] = findings.size();
         findings.push_back(std::move(finding));
     }
     return findings;
@@ -381,12 +453,12 @@ void run_doctor(const DoctorOptions& options) {
     std::cout << "doctor: " << mode_name(context.mode) << " mode, " << services.size()
               << " services\n";
 
-    if (context.mode == Mode::native) {
-        if (const auto stopped = check_supervisor(context)) {
-            print_finding(*stopped);
-            std::cout << "doctor: 1 problem(s) found\n";
-            throw CLI::RuntimeError(1);
-        }
+    const auto unreachable =
+        context.mode == Mode::native ? check_supervisor(context) : check_compose_engine(context);
+    if (unreachable) {
+        print_finding(*unreachable);
+        std::cout << "doctor: 1 problem(s) found\n";
+        throw CLI::RuntimeError(1);
     }
 
     std::vector<Finding> findings = check_datastores(context);
@@ -400,6 +472,19 @@ void run_doctor(const DoctorOptions& options) {
     findings.insert(findings.end(), more.begin(), more.end());
     more = check_waf(context, options);
     findings.insert(findings.end(), more.begin(), more.end());
+
+    // A wrong gateway address also makes the route fail; the address finding names the cause
+    // with its file and line, so the route's own failure would only repeat it.
+    std::set<std::string> wrong_address;
+    for (const auto& finding : findings) {
+        if (finding.cause == "wrong internal URL") {
+            wrong_address.insert(finding.subject);
+        }
+    }
+    std::erase_if(findings, [&](const Finding& finding) {
+        return finding.cause == "gateway cannot reach the service" &&
+               wrong_address.contains(finding.subject);
+    });
 
     for (const auto& finding : findings) {
         print_finding(finding);

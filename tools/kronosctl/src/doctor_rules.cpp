@@ -216,13 +216,13 @@ std::vector<Finding> diagnose_service(const ServiceEvidence& evidence, bool nati
     }
 
     if (evidence.gateway_ready && evidence.gateway_ready->status != 200) {
-        auto ready = diagnose_ready(name, *evidence.gateway_ready);
+        auto ready = diagnose_ready(name, *evidence.gateway_ready, native);
         findings.insert(findings.end(), ready.begin(), ready.end());
     }
     return findings;
 }
 
-std::vector<Finding> diagnose_ready(const std::string& service, const Probe& ready) {
+std::vector<Finding> diagnose_ready(const std::string& service, const Probe& ready, bool native) {
     std::vector<Finding> findings;
     boost::json::object checks;
     try {
@@ -246,15 +246,15 @@ std::vector<Finding> diagnose_ready(const std::string& service, const Probe& rea
         findings.push_back({service,
                             "PostgreSQL not ready",
                             {evidence + ", check database: " + database},
-                            {"start PostgreSQL: kronosctl restart postgres (Compose: "
-                             "docker-compose up -d postgres)"}});
+                            {native ? "start PostgreSQL: kronosctl restart postgres"
+                                    : "start PostgreSQL: docker-compose up -d postgres"}});
     }
     if (const auto redis = text("redis"); !redis.empty() && redis != "ok") {
         findings.push_back({service,
                             "Redis not ready",
                             {evidence + ", check redis: " + redis},
-                            {"start Redis: kronosctl restart redis (Compose: docker-compose up -d "
-                             "redis)"}});
+                            {native ? "start Redis: kronosctl restart redis"
+                                    : "start Redis: docker-compose up -d redis"}});
     }
     if (const auto migrations = text("migrations");
         !migrations.empty() && migrations != "ok" && migrations != "unknown") {
@@ -342,7 +342,7 @@ std::vector<WafBlock> parse_waf_blocks(const std::string& log_text, const std::s
     return blocks;
 }
 
-Finding diagnose_waf_block(const WafBlock& block) {
+Finding diagnose_waf_block(const WafBlock& block, int exclusion_id) {
     std::string rules;
     for (const auto& id : block.rule_ids) {
         rules += (rules.empty() ? "" : ", ") + id;
@@ -370,9 +370,9 @@ Finding diagnose_waf_block(const WafBlock& block) {
             {block.time + " rule " + rules + " blocked " + (path.empty() ? "?" : path) +
              ", request id " + block.request_id},
             {"if the request is legitimate, add an exclusion to nginx/modsecurity_custom.conf "
-             "with a free local id (10000-10999), for example:\n"
+             "with a free local id, for example:\n"
              "        SecRule REQUEST_URI \"@beginsWith " +
-             path + "\" \"id:10900,phase:1,pass,nolog" + removals +
+             path + "\" \"id:" + std::to_string(exclusion_id) + ",phase:1,pass,nolog" + removals +
              "\"\n      or ctl:ruleRemoveTargetById=" + first_rule +
              ";ARGS:<name> to exempt one parameter only; then kronosctl reload-gateway"}};
 }

@@ -81,13 +81,16 @@ std::vector<Finding> check_upstreams(const std::vector<UpstreamServer>& servers,
 std::vector<Finding> diagnose_service(const ServiceEvidence& evidence, bool native);
 
 // Findings from a /ready 503 body (`checks`: database, redis, migrations, ...).
-std::vector<Finding> diagnose_ready(const std::string& service, const Probe& ready);
+// NATIVE picks the fix commands: kronosctl's on the native stack, docker-compose's otherwise.
+std::vector<Finding> diagnose_ready(const std::string& service, const Probe& ready,
+                                    bool native = true);
 
 // Requests blocked by ModSecurity, grouped by request id, from nginx error log lines. Only
 // blocks whose log line time is at or after `since` ("YYYY/MM/DD HH:MM:SS"; empty: all) count.
 std::vector<WafBlock> parse_waf_blocks(const std::string& log_text, const std::string& since);
 
 // A "WAF false positive" finding for a block, with the exclusion to add.
-Finding diagnose_waf_block(const WafBlock& block);
+// EXCLUSION_ID is the id the suggested exclusion rule gets: a free one of modsecurity_custom.conf.
+Finding diagnose_waf_block(const WafBlock& block, int exclusion_id = 10900);
 
 }  // namespace kronosctl::doctor

@@ -650,8 +650,17 @@ void add_logs_command(CLI::App& app) {
     command
         ->add_option("--tail", options->tail,
                      "Number of lines per log to show (default 100, all with a filter)")
-        ->check(CLI::Number)
-        ->check(CLI::Range(0, 1000000));
+        ->check(CLI::Validator(
+            [](std::string& value) -> std::string {
+                int lines = -1;
+                const auto [end, error] =
+                    std::from_chars(value.data(), value.data() + value.size(), lines);
+                if (error != std::errc{} || end != value.data() + value.size() || lines < 0) {
+                    return "expected a whole number of lines from 0, got '" + value + "'";
+                }
+                return {};
+            },
+            "LINES"));
     command->add_option("--since", options->since,
                         "Only lines from this time on: RFC 3339 (2024-05-01T12:00:00Z) or a "
                         "duration ago (10m, 2h, 1d)");

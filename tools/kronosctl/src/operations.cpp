@@ -137,6 +137,13 @@ void restart_service(const Context& context, const std::string& name) {
         return;
     }
     wait_until_healthy(context, name);
+    // The services reconnect to a restarted data store on their own, a moment later. Until they
+    // have, the stack is not back, so the restart waits for them too.
+    if (name == "postgres" || name == "redis") {
+        for (const auto& [other, port] : read_services_list(context.root)) {
+            wait_until_healthy(context, other);
+        }
+    }
 }
 
 std::filesystem::path build_dir(const Context& context) {

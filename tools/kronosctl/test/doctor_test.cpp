@@ -193,6 +193,8 @@ TEST(WafBlocks, FixRemovesEveryDetectionRule) {
               std::string::npos)
         << finding.fixes[0];
     EXPECT_EQ(finding.fixes[0].find("949110"), std::string::npos);
+    EXPECT_NE(diagnose_waf_block(block, 10901).fixes[0].find("\"id:10901,phase:1,"),
+              std::string::npos);
 }
 
 TEST(WafBlocks, ContentTypeRejectionNotReported) {
