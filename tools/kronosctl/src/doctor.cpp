@@ -473,8 +473,8 @@ void run_doctor(const DoctorOptions& options) {
     more = check_waf(context, options);
     findings.insert(findings.end(), more.begin(), more.end());
 
-    // A wrong gateway address also makes the route fail; the address finding names the cause
-    // with its file and line, so the route's own failure would only repeat it.
+    // A wrong gateway address also makes the route fail. The address finding already names the
+    // cause with its file and line, so the route's failure is left out.
     std::set<std::string> wrong_address;
     for (const auto& finding : findings) {
         if (finding.cause == "wrong internal URL") {

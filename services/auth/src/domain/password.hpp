@@ -22,9 +22,9 @@ std::optional<std::string> password_problem(std::string_view password,
 std::string hash_password(std::string_view password);
 
 // An argon2id hash of a password this service generated (generate_temporary_password), with
-// libsodium's minimum limits. The interactive limits cost 64 MiB and most of a core per hash so
-// that a guessed human password is slow to test; 96 random bits cannot be guessed at any speed,
-// and at full cost a CSV import of hundreds of users would outlast the gateway's timeout.
+// libsodium's minimum limits. The interactive limits cost 64 MiB and most of a core per hash, so
+// that each guess at a human password is slow. 96 random bits cannot be guessed at any speed.
+// At full cost, a CSV import of hundreds of users would outlast the gateway's timeout.
 // verify_password reads the limits from the hash, so both kinds verify alike.
 std::string hash_generated_password(std::string_view password);
 
