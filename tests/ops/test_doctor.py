@@ -258,7 +258,7 @@ def test_doctor_waf_fix_unblocks_request(stack):
     assert stack.status(path)[0] == 403
     time.sleep(1)
     result = stack.doctor()
-    rules = re.findall(r'^\s+(SecRule REQUEST_URI "@beginsWith /api/v1/leave/health" "id:10900,[^"]+")$',
+    rules = re.findall(r'^\s+(SecRule REQUEST_URI "@beginsWith /api/v1/leave/health" "id:109[0-9]{2},[^"]+")$',
                        result.stdout, flags=re.MULTILINE)
     assert rules, result.stdout
 
