@@ -152,6 +152,19 @@ def test_restart_service_new_pid(native_stack):
     assert gateway_status(native_stack, "/api/v1/leave/health") == 200
 
 
+def test_restart_stopped_service_starts_it(native_stack):
+    stopped = native_stack.supervisorctl("stop", "expense")
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+
+    result = run_kronosctl("restart", "expense", env=native_stack.env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"^\+ supervisorctl -c \S+supervisord\.conf start expense$", result.stdout,
+                     re.MULTILINE), result.stdout
+    assert "ERROR (not running)" not in result.stdout
+    assert "expense is healthy" in result.stdout
+
+
 def test_restart_unknown_service_rejected(native_stack):
     result = run_kronosctl("restart", "payroll", env=native_stack.env)
 

@@ -52,6 +52,14 @@ def test_logs_auth_errors_only(native_stack):
         assert re.search(r"error|exception|critical", line, flags=re.IGNORECASE), line
 
 
+def test_logs_no_match_says_so(native_stack):
+    result = run_kronosctl("logs", "--request-id", "no-such-request-0000", env=native_stack.env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert "no log line matches --request-id no-such-request-0000" in result.stderr
+
+
 def test_logs_readable_json(native_stack):
     result = run_kronosctl("logs", "auth", "--tail", "5", env=native_stack.env)
 

@@ -490,6 +490,13 @@ int run_native_logs(const Context& context, const LogsOptions& options, const Lo
         print_entry(entry, labelled);
     }
     std::cout.flush();
+    // An empty answer to a filter is news ("no errors"), so it is said rather than left blank.
+    // It goes to stderr, which keeps the output of a script that reads the lines empty.
+    if (all.empty() && filtered) {
+        std::cerr << "kronosctl: no log line matches" << (filter.errors_only ? " --errors" : "")
+                  << (filter.request_id.empty() ? "" : " --request-id " + filter.request_id)
+                  << (filter.since ? " --since " + options.since : "") << '\n';
+    }
 
     if (!options.follow) {
         return 0;

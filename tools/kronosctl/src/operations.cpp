@@ -129,7 +129,15 @@ void restart_service(const Context& context, const std::string& name) {
         if (service != nullptr && service->one_shot) {
             fail(name + " is a one-shot job; run kronosctl migrate instead", 2);
         }
-        run_visible(context.supervisorctl({"restart", name}), std::chrono::minutes(2));
+        // supervisorctl restart first stops, and on a stopped program that prints "ERROR (not
+        // running)" although the start then succeeds; a stopped program is only started.
+        ProcessOptions options;
+        options.timeout = std::chrono::seconds(10);
+        const auto state = run_process(context.supervisorctl({"status", name}), options);
+        const bool running = state.output.find("RUNNING") != std::string::npos ||
+                             state.output.find("STARTING") != std::string::npos;
+        run_visible(context.supervisorctl({running ? "restart" : "start", name}),
+                    std::chrono::minutes(2));
     } else {
         run_visible(context.compose({"restart", name}), std::chrono::minutes(2));
     }
