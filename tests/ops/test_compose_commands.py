@@ -60,6 +60,9 @@ command = arguments[:1]
 
 if command == ["ps"]:
     if os.environ.get("STAND_IN_PS_FAIL"):
+        for number in range(40):
+            print(f'  File "/usr/lib/python3/dist-packages/docker/api/client.py", line {number}',
+                  file=sys.stderr)
         print("docker.errors.DockerException: Error while fetching server API version", file=sys.stderr)
         sys.exit(1)
     if program == "docker-compose" and "--format" in arguments:
@@ -534,3 +537,13 @@ def test_doctor_compose_engine_unreachable_named(docker_v2):
     assert "Error while fetching server API version" in result.stdout
     assert "check that the container engine runs (docker info)" in result.stdout
     assert "PROBLEM auth" not in result.stdout
+
+
+def test_status_compose_engine_unreachable_short(docker_v2):
+    """docker-compose 1.x prints a long traceback without an engine; status keeps its last lines."""
+    result = run_kronosctl("status", "--compose", env={**docker_v2.env, "STAND_IN_PS_FAIL": "1"})
+
+    assert result.returncode == 3
+    assert "Error while fetching server API version" in result.stderr
+    assert "Is the container engine running (docker info)" in result.stderr
+    assert result.stderr.count("client.py") <= 1, result.stderr

@@ -431,9 +431,20 @@ StatusReport collect_status_of(const Context& context, const std::string& only) 
                                  : context.compose({"ps", "-a", "--format", "json"});
         const auto result = run_process(command, options);
         if (!result.succeeded()) {
-            report.fatal_error =
-                describe_command(command) + " failed: " +
+            // docker-compose 1.x answers a missing engine with a Python traceback; its last
+            // lines hold the reason, the rest would bury it.
+            std::string output =
                 trim(result.error.empty() ? result.error_output + result.output : result.error);
+            std::size_t cut = output.size();
+            for (int kept = 0; kept < 2 && cut != std::string::npos && cut > 0; ++kept) {
+                cut = output.rfind('\n', cut - 1);
+            }
+            if (cut != std::string::npos && cut < output.size()) {
+                output = "..." + output.substr(cut);
+            }
+            report.fatal_error = describe_command(command) + " failed: " + output +
+                                 "\nIs the container engine running (docker info), and does .env "
+                                 "hold every secret?";
             return report;
         }
         if (context.compose_v1()) {
