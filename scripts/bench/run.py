@@ -4,12 +4,13 @@ Signs in as the admin, creates one employee, then loads each scenario with wrk f
 and prints the requests per second, the latency percentiles and the errors. The services'
 resident memory is read from /proc before and after. The figures go to KRONOS_BENCH_OUT as JSON.
 
-Environment (set by ./kronos bench):
-  KRONOS_BASE_URL, KRONOS_ADMIN_EMAIL, KRONOS_ADMIN_PASSWORD_FILE   the stack and its admin
-  KRONOS_BENCH_AUTH_URL the auth service's own address, for the scenario without the gateway
-  KRONOS_BENCH_DURATION_S, KRONOS_BENCH_CONNECTIONS                 load of each scenario
-  KRONOS_BENCH_PIDS     "name:pid" pairs of the processes whose memory is reported
-  KRONOS_BENCH_OUT      the JSON file to write
+Environment variables, which ./kronos bench sets:
+
+- KRONOS_BASE_URL, KRONOS_ADMIN_EMAIL, KRONOS_ADMIN_PASSWORD_FILE: the stack and its admin.
+- KRONOS_BENCH_AUTH_URL: auth's own address, for the scenario that bypasses the gateway.
+- KRONOS_BENCH_DURATION_S, KRONOS_BENCH_CONNECTIONS: the load of each scenario.
+- KRONOS_BENCH_PIDS: "name:pid" pairs of the processes whose memory is reported.
+- KRONOS_BENCH_OUT: the JSON file to write.
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ class Scenario:
     as_employee: bool = True
     # The service's own address instead of the gateway's, to split the gateway's share out.
     base_url: str = ""
-    # What it measures, printed with the results.
-    what: str = ""
+    # Description of what the scenario measures, written to the JSON results.
+    measures: str = ""
 
 
 def fail(message: str) -> None:
@@ -147,26 +148,27 @@ def main() -> None:
     monday, friday = next_working_week(datetime.date.today())
     scenarios = [
         Scenario("auth health", "GET", "/api/v1/auth/health", as_employee=False,
-                 what="gateway, WAF and a service, no database"),
+                 measures="gateway, WAF and a service, no database"),
         Scenario("auth me", "GET", "/api/v1/auth/me",
-                 what="token check with its Redis revocation lookup, one user row"),
+                 measures="token check with its Redis revocation lookup, one user row"),
         Scenario("leave balances", "GET", "/api/v1/leave/balances",
-                 what="ledger sums per leave type"),
+                 measures="ledger sums per leave type"),
         Scenario("leave preview", "POST", "/api/v1/leave/requests/preview",
                  body={"type": "annual", "start_date": monday, "end_date": friday},
-                 what="working days, holidays and balance of a week's request; writes nothing"),
+                 measures="working days, holidays and balance of a week's request; writes nothing"),
         Scenario("expense claims", "GET", "/api/v1/expense/claims?scope=mine",
-                 what="the caller's claims"),
+                 measures="the caller's claims"),
         Scenario("auth login", "POST", "/api/v1/auth/login",
                  body={"email": email, "password": password}, as_employee=False,
-                 what="argon2id password check and token issue"),
+                 measures="argon2id password check and token issue"),
     ]
 
     if auth_url:
         scenarios.insert(1, Scenario("auth health, direct", "GET", "/api/v1/auth/health",
                                      as_employee=False, base_url=auth_url,
-                                     what="the same on auth's own port, without the gateway"))
-    # Each scenario must succeed once before it is loaded: figures of error answers mislead.
+                                     measures="the same on auth's own port, without the gateway"))
+    # Each scenario must succeed once before it is loaded, because figures of error responses
+    # would mislead.
     for scenario in scenarios:
         headers = {"Authorization": f"Bearer {token}"} if scenario.as_employee else {}
         call(session, scenario.method, (scenario.base_url or base_url) + scenario.path, 200,
@@ -186,9 +188,9 @@ def main() -> None:
               f"{milliseconds(latency['p99']):>8} {milliseconds(latency['max']):>8} {errors:>7}",
               flush=True)
         results.append({"scenario": scenario.name, "method": scenario.method,
-                        "path": scenario.path, "measures": scenario.what, **figures})
-    # wrk stops sending at its deadline while the services still answer what it sent last, so
-    # the memory after is read once the slowest of those answers is done.
+                        "path": scenario.path, "measures": scenario.measures, **figures})
+    # wrk stops sending at its deadline while the services are still processing its last
+    # requests, so the memory is read after the slowest of those has had time to finish.
     slowest_s = max(item["latency_us"]["max"] for item in results) / 1e6
     time.sleep(min(slowest_s + SETTLE_S, MAX_SETTLE_S))
     memory_after = {name: memory_kib(pid) for name, pid in pids.items()}

@@ -57,10 +57,10 @@ cmd_bench() {
     local -a ports
     read -r -a ports <<<"$(pick_free_ports 7)"
     info "starting a benchmark stack in $state on ports ${ports[*]}"
-    # The login scenario signs in as fast as it can, so the gateway's login rate limit would
-    # measure itself; it is lifted for this stack only.
-    # Its start-up output would offer `./kronos down` and an admin password for a stack that is
-    # deleted at the end, so it goes to a file that is shown only when the start fails.
+    # The login scenario signs in as fast as it can, so the rate limit is lifted for this stack.
+    # Otherwise the benchmark would measure the limit.
+    # The start-up output offers `./kronos down` and an admin password for a stack that is
+    # deleted at the end. It goes to a file instead, which is shown only when the start fails.
     local up_log="$state.up.log"
     env KRONOS_STATE_DIR="$state" KRONOS_BIND=127.0.0.1 \
         KRONOS_HTTP_PORT="${ports[0]}" KRONOS_HTTPS_PORT="${ports[1]}" \

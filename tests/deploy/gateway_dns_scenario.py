@@ -37,13 +37,14 @@ DNS_ADDRESS = "127.0.0.11"
 OLD_AUTH = "127.0.0.21"
 NEW_AUTH = "127.0.0.22"
 AUTH_PORT = 8001
-# The Compose http.conf caches an answer for 10 s (valid=10s); 40 s leaves room for a slow run.
+# The Compose http.conf caches a DNS answer for 10 s (valid=10s), and 40 s leaves room for a slow
+# run.
 SWITCH_DEADLINE_S = 40
 START_DEADLINE_S = 30
 
 
 class ServiceNames(BaseResolver):
-    """Answers A queries for the names in `addresses`, and NXDOMAIN for any other name."""
+    """DNS resolver that returns A records for the names in `addresses` and NXDOMAIN for others."""
 
     def __init__(self) -> None:
         self.addresses: dict[str, str] = {}
@@ -62,7 +63,7 @@ class ServiceNames(BaseResolver):
 
 
 def start_service(address: str, label: str) -> ThreadingHTTPServer:
-    """Start an HTTP server on ADDRESS:8001 that names itself in every answer."""
+    """Start an HTTP server on ADDRESS:8001 that puts LABEL in every response."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)

@@ -522,7 +522,7 @@ def test_doctor_compose_ports_read_from_compose_file(docker_v2):
 
 
 def test_doctor_compose_never_claims_unprobed_ports(docker_v2):
-    """In Compose the services have no host port, so doctor may not say one answers."""
+    """In Compose the services have no host port, so doctor must not report one as responding."""
     result = run_kronosctl("doctor", "--compose", env=docker_v2.env)
 
     for name in ("auth", "leave", "expense"):

@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -21,22 +20,10 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-KRONOSCTL = Path(os.environ.get("KRONOSCTL", REPO / "build/tools/kronosctl/kronosctl"))
+from conftest import KRONOSCTL, REPO, free_ports
+
 SERVICES = ("auth", "leave", "expense")
 RECOVERY_TIMEOUT_S = 90
-
-
-def free_ports(count: int) -> list[int]:
-    sockets, ports = [], []
-    for _ in range(count):
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        sockets.append(sock)
-        ports.append(sock.getsockname()[1])
-    for sock in sockets:
-        sock.close()
-    return ports
 
 
 class Stack:
@@ -268,7 +255,8 @@ def test_doctor_waf_fix_unblocks_request(stack):
     nginx_dir = stack.state / "nginx"
     rules_dir, custom = nginx_dir / "modsecurity", nginx_dir / "modsecurity_custom.conf"
     rules_target, custom_target = rules_dir.resolve(), custom.resolve()
-    assert rules_dir.is_symlink() and custom.is_symlink()
+    assert rules_dir.is_symlink()
+    assert custom.is_symlink()
     rules_dir.unlink()
     shutil.copytree(rules_target, rules_dir)
     custom.unlink()

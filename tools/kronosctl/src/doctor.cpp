@@ -248,8 +248,8 @@ std::vector<Finding> check_services(
     return findings;
 }
 
-// The native stack's supervisor: when it does not answer, nothing of the stack runs and every
-// other check would only repeat that.
+// Checks that the native stack's supervisor responds. Without it nothing of the stack runs, so
+// every other check would only repeat this one problem.
 std::optional<Finding> check_supervisor(const Context& context) {
     ProcessOptions options;
     options.timeout = std::chrono::seconds(10);
@@ -271,8 +271,8 @@ std::optional<Finding> check_supervisor(const Context& context) {
                    {"start it: ./kronos up"}};
 }
 
-// Compose: when docker-compose cannot list the containers (no engine, or a .env without a secret),
-// nothing else can be checked and its own last lines say why.
+// Checks that docker-compose can list the containers. Without an engine, or with a .env that
+// lacks a secret, it cannot, and its last output lines give the reason.
 std::optional<Finding> check_compose_engine(const Context& context) {
     ProcessOptions options;
     options.timeout = std::chrono::seconds(30);

@@ -206,7 +206,7 @@ std::vector<Finding> diagnose_service(const ServiceEvidence& evidence, bool nati
                                  describe(direct) + " on the service's own port"},
                                 {"check the upstream address of kronos_" + name +
                                  " in the gateway's runtime http.conf"}});
-            // A service that answers on its own port needs no restart: the gateway's address
+            // A service that responds on its own port needs no restart. The gateway's address
             // for it is wrong, which the upstream check names with its file and line.
             if (!(native && direct.status == 200)) {
                 findings.back().fixes.push_back("kronosctl restart " + name);

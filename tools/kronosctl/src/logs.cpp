@@ -490,8 +490,8 @@ int run_native_logs(const Context& context, const LogsOptions& options, const Lo
         print_entry(entry, labelled);
     }
     std::cout.flush();
-    // An empty answer to a filter is news ("no errors"), so it is said rather than left blank.
-    // It goes to stderr, which keeps the output of a script that reads the lines empty.
+    // No match is a result ("no errors"), so it is reported. The message goes to stderr, so a
+    // script that reads the lines still gets empty output.
     if (all.empty() && filtered) {
         std::cerr << "kronosctl: no log line matches" << (filter.errors_only ? " --errors" : "")
                   << (filter.request_id.empty() ? "" : " --request-id " + filter.request_id)

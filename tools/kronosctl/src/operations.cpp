@@ -121,6 +121,17 @@ void wait_until_healthy(const Context& context, const std::string& name) {
          " s (KRONOS_START_TIMEOUT):" + problems + "\nsee kronosctl logs " + name + " --errors");
 }
 
+// Returns the supervisor state of PROGRAM (RUNNING, STOPPED, FATAL ...), or empty when the
+// supervisor does not respond.
+std::string supervisor_state(const Context& context, const std::string& program) {
+    ProcessOptions options;
+    options.timeout = std::chrono::seconds(10);
+    const auto result = run_process(context.supervisorctl({"status", program}), options);
+    const auto states = parse_supervisor_status(result.output);
+    const auto found = states.find(program);
+    return found == states.end() ? std::string{} : found->second.state;
+}
+
 void restart_service(const Context& context, const std::string& name) {
     const auto compose = load_compose_file(context.compose_file());
     const auto* service = compose.find_service(name);
@@ -129,13 +140,10 @@ void restart_service(const Context& context, const std::string& name) {
         if (service != nullptr && service->one_shot) {
             fail(name + " is a one-shot job; run kronosctl migrate instead", 2);
         }
-        // supervisorctl restart first stops, and on a stopped program that prints "ERROR (not
-        // running)" although the start then succeeds; a stopped program is only started.
-        ProcessOptions options;
-        options.timeout = std::chrono::seconds(10);
-        const auto state = run_process(context.supervisorctl({"status", name}), options);
-        const bool running = state.output.find("RUNNING") != std::string::npos ||
-                             state.output.find("STARTING") != std::string::npos;
+        // supervisorctl restart stops first, which prints "ERROR (not running)" for a stopped
+        // program although the start then succeeds. A stopped program is therefore only started.
+        const auto state = supervisor_state(context, name);
+        const bool running = state == "RUNNING" || state == "STARTING";
         run_visible(context.supervisorctl({running ? "restart" : "start", name}),
                     std::chrono::minutes(2));
     } else {
@@ -255,10 +263,7 @@ void reload_gateway(const Context& context) {
         std::cout << "sent SIGHUP to nginx master pid " << *pid << "; gateway reloaded\n";
         return;
     }
-    ProcessOptions options;
-    options.timeout = std::chrono::seconds(10);
-    const auto state = run_process(context.supervisorctl({"status", "nginx"}), options);
-    if (state.output.find("RUNNING") == std::string::npos) {
+    if (supervisor_state(context, "nginx") != "RUNNING") {
         fail(
             "nginx is not running, so there is nothing to reload; start it with kronosctl "
             "restart nginx, which loads the configuration as it is now");

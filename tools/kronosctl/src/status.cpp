@@ -431,8 +431,8 @@ StatusReport collect_status_of(const Context& context, const std::string& only) 
                                  : context.compose({"ps", "-a", "--format", "json"});
         const auto result = run_process(command, options);
         if (!result.succeeded()) {
-            // docker-compose 1.x answers a missing engine with a Python traceback; its last
-            // lines hold the reason, the rest would bury it.
+            // docker-compose 1.x reports a missing engine with a long Python traceback. The
+            // reason is in its last lines, so only those are kept.
             std::string output =
                 trim(result.error.empty() ? result.error_output + result.output : result.error);
             std::size_t cut = output.size();

@@ -42,7 +42,7 @@ TEST(Upstreams, UnknownComposeHostNamed) {
               std::string::npos);
 }
 
-TEST(Upstreams, ComposeMapWrongPortNamedWithFileAndLine) {
+TEST(Upstreams, ComposeMapWrongPort) {
     const std::string conf =
         "resolver 127.0.0.11 valid=10s;\n\nmap $host $kronos_upstream_auth {\n"
         "    default auth:8011;\n}\n\nmap $host $kronos_upstream_leave {\n"
